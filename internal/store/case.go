@@ -1,0 +1,257 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/remedy-grievance/remedy/internal/grievance"
+	"github.com/remedy-grievance/remedy/internal/seal"
+)
+
+// Field names bind each ciphertext to its column (the AEAD's associated data), so a sealed value
+// cannot be moved to another field of the same case.
+const (
+	fieldIdentityName    = "case.identity_name"
+	fieldIdentityContact = "case.identity_contact"
+	fieldSite            = "case.site"
+	fieldWhenHappened    = "case.when_happened"
+	fieldDescription     = "case.description"
+	fieldRemedySought    = "case.remedy_sought"
+	fieldRaisedWhere     = "case.raised_elsewhere_where"
+	fieldCompanyName     = "company.name"
+	fieldAttachmentName  = "attachment.name"
+	fieldAttachmentData  = "attachment.content"
+	fieldMessageBody     = "message.body"
+	fieldStageReason     = "stage_event.reason"
+)
+
+// Filed is what filing a report gives back. Receipt is shown once and never stored.
+type Filed struct {
+	CaseID    int64
+	Reference string
+	Receipt   string
+}
+
+// CreateCase stores a validated report: a new data key, every sensitive field sealed, the first
+// stage event and an audit entry, all in one transaction that is durable when this returns.
+func (s *Store) CreateCase(ctx context.Context, r grievance.Report, actor Actor) (Filed, error) {
+	if r.ReceivedAt.IsZero() {
+		r.ReceivedAt = s.now()
+	}
+	if fe := s.checkMembers(ctx, r.Companies); fe != nil {
+		return Filed{}, fe
+	}
+	key, wrapped, err := s.keys.NewCaseKey()
+	if err != nil {
+		return Filed{}, err
+	}
+	// A receipt collision is rare (53 bits) but not impossible over millions of cases: retry
+	// with a fresh receipt rather than fail the reporter.
+	for attempt := 0; ; attempt++ {
+		receipt, err := s.keys.NewReceipt()
+		if err != nil {
+			return Filed{}, err
+		}
+		f := Filed{Receipt: receipt}
+		err = s.inTx(ctx, func(tx *sql.Tx) error {
+			var err error
+			f.CaseID, f.Reference, err = s.insertCase(ctx, tx, r, key, wrapped, s.keys.ReceiptHash(receipt), actor)
+			return err
+		})
+		if err != nil && attempt < 3 && strings.Contains(err.Error(), "receipt_hash") {
+			continue
+		}
+		return f, err
+	}
+}
+
+// checkMembers turns an unknown member id into a field error the reporter can act on.
+func (s *Store) checkMembers(ctx context.Context, companies []grievance.CompanyRef) grievance.FieldErrors {
+	fe := grievance.FieldErrors{}
+	for i, c := range companies {
+		if c.MemberID == 0 {
+			continue
+		}
+		var one int
+		err := s.read.QueryRowContext(ctx, s.q(`SELECT 1 FROM members WHERE id = ? AND left_at IS NULL`), c.MemberID).Scan(&one)
+		if err != nil {
+			fe[fmt.Sprintf("companies[%d].member_id", i)] = "unknown_member"
+		}
+	}
+	if len(fe) == 0 {
+		return nil
+	}
+	return fe
+}
+
+func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, r grievance.Report, key *seal.CaseKey, wrapped, receiptHash []byte, actor Actor) (int64, string, error) {
+	received := utc(r.ReceivedAt)
+	ref, err := s.nextReference(ctx, tx, s.timeline.LocalDate(received).Year())
+	if err != nil {
+		return 0, "", fmt.Errorf("reference: %w", err)
+	}
+	due, _ := s.timeline.CaseDue(grievance.CaseReceived, grievance.CaseDates{ReceivedAt: received})
+	var id int64
+	err = tx.QueryRowContext(ctx, s.q(`INSERT INTO cases (
+		reference, receipt_hash, received_at, channel, language, reporter_type, anonymous,
+		consent_share_identity, preferred_contact, relation, country, people_affected, urgency,
+		fears_retaliation, raised_elsewhere, stage, stage_entered_at, last_reporter_news_at, due_at,
+		updated_at, identity_name_sealed, identity_contact_sealed, site_sealed, when_happened_sealed,
+		description_sealed, remedy_sought_sealed, raised_elsewhere_where_sealed)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		ref, receiptHash, received, string(r.Channel), r.Language, string(r.ReporterType), r.Anonymous,
+		r.ConsentShareIdentity, string(r.PreferredContact), string(r.Relation), r.Country, r.PeopleAffected, string(r.Urgency),
+		r.FearsRetaliation, r.RaisedElsewhere, string(grievance.CaseReceived), received, received, utc(due),
+		received,
+		key.SealString(fieldIdentityName, r.IdentityName),
+		key.SealString(fieldIdentityContact, r.IdentityContact),
+		key.SealString(fieldSite, r.Site),
+		key.SealString(fieldWhenHappened, r.WhenHappened),
+		key.SealString(fieldDescription, r.Description),
+		key.SealString(fieldRemedySought, r.RemedySought),
+		key.SealString(fieldRaisedWhere, r.RaisedElsewhereWhere),
+	).Scan(&id)
+	if err != nil {
+		return 0, "", err
+	}
+	exec := func(query string, args ...any) {
+		if err == nil {
+			_, err = tx.ExecContext(ctx, s.q(query), args...)
+		}
+	}
+	exec(`INSERT INTO case_keys (case_id, holder, wrapped) VALUES (?, 'kek', ?)`, id, wrapped)
+	for _, c := range r.Categories {
+		exec(`INSERT INTO case_categories (case_id, category) VALUES (?, ?)`, id, string(c))
+	}
+	for _, g := range r.VulnerableGroups {
+		exec(`INSERT INTO case_vulnerable_groups (case_id, grp) VALUES (?, ?)`, id, string(g))
+	}
+	for i, c := range r.Companies {
+		exec(`INSERT INTO case_companies (case_id, position, member_id, name_sealed, relation) VALUES (?, ?, ?, ?, ?)`,
+			id, i, nullInt(c.MemberID), key.SealString(fieldCompanyName, c.Name), string(c.Relation))
+	}
+	for _, a := range r.Attachments {
+		exec(`INSERT INTO attachments (case_id, content_type, size_bytes, created_at, name_sealed, content_sealed) VALUES (?, ?, ?, ?, ?, ?)`,
+			id, a.ContentType, len(a.Data), received, key.SealString(fieldAttachmentName, a.Name), key.Seal(fieldAttachmentData, a.Data))
+	}
+	exec(`INSERT INTO stage_events (case_id, from_stage, to_stage, at, actor_role, actor_user_id) VALUES (?, '', ?, ?, ?, ?)`,
+		id, string(grievance.CaseReceived), received, actor.Role, nullInt(actor.UserID))
+	if err != nil {
+		return 0, "", err
+	}
+	err = s.appendAudit(ctx, tx, actor, "case.create", id, map[string]any{"reference": ref, "channel": r.Channel})
+	return id, ref, err
+}
+
+// caseKey unwraps a case's data key.
+func (s *Store) caseKey(ctx context.Context, q querier, caseID int64) (*seal.CaseKey, error) {
+	var wrapped []byte
+	if err := q.QueryRowContext(ctx, s.q(`SELECT wrapped FROM case_keys WHERE case_id = ? AND holder = 'kek'`), caseID).Scan(&wrapped); err != nil {
+		return nil, fmt.Errorf("case key: %w", err)
+	}
+	return s.keys.UnwrapCaseKey(wrapped)
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// CaseIDByReceipt finds the case a receipt opens; ErrNotFound when none does.
+func (s *Store) CaseIDByReceipt(ctx context.Context, receipt string) (int64, error) {
+	normalized, ok := seal.NormalizeReceipt(receipt)
+	if !ok {
+		return 0, ErrNotFound
+	}
+	var id int64
+	err := s.read.QueryRowContext(ctx, s.q(`SELECT id FROM cases WHERE receipt_hash = ?`), s.keys.ReceiptHash(normalized)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrNotFound
+	}
+	return id, err
+}
+
+// StageChange is one line of a stage history.
+type StageChange struct {
+	From, To string
+	At       time.Time
+	Referral int64 // 0 for the case's own stages
+}
+
+// Message is one message of a thread.
+type Message struct {
+	ID         int64
+	Thread     string
+	ReferralID int64
+	AuthorRole string
+	Body       string
+	At         time.Time
+}
+
+// ReporterCase is what a reporter sees of their own case: what they wrote, where it stands, and
+// the conversation with the secretariat. Nothing about companies' or internal threads.
+type ReporterCase struct {
+	ID          int64
+	Reference   string
+	Stage       grievance.CaseStage
+	ReceivedAt  time.Time
+	Language    string
+	Description string
+	DueAt       time.Time
+	History     []StageChange
+	Messages    []Message
+}
+
+// ReporterCase loads the reporter's view of a case.
+func (s *Store) ReporterCase(ctx context.Context, caseID int64) (*ReporterCase, error) {
+	c := &ReporterCase{ID: caseID}
+	var sealed []byte
+	var due sql.NullTime
+	var stage string
+	err := s.read.QueryRowContext(ctx, s.q(`SELECT reference, stage, received_at, language, due_at, description_sealed FROM cases WHERE id = ?`), caseID).
+		Scan(&c.Reference, &stage, &c.ReceivedAt, &c.Language, &due, &sealed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.Stage, c.DueAt = grievance.CaseStage(stage), due.Time
+	key, err := s.caseKey(ctx, s.read, caseID)
+	if err != nil {
+		return nil, err
+	}
+	if c.Description, err = key.OpenString(fieldDescription, sealed); err != nil {
+		return nil, err
+	}
+	if c.History, err = s.stageHistory(ctx, caseID, false); err != nil {
+		return nil, err
+	}
+	c.Messages, err = s.messages(ctx, key, caseID, "reporter")
+	return c, err
+}
+
+func (s *Store) stageHistory(ctx context.Context, caseID int64, withReferrals bool) ([]StageChange, error) {
+	query := `SELECT from_stage, to_stage, at, COALESCE(referral_id, 0) FROM stage_events WHERE case_id = ?`
+	if !withReferrals {
+		query += ` AND referral_id IS NULL`
+	}
+	rows, err := s.read.QueryContext(ctx, s.q(query+` ORDER BY id`), caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []StageChange
+	for rows.Next() {
+		var h StageChange
+		if err := rows.Scan(&h.From, &h.To, &h.At, &h.Referral); err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}

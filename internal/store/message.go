@@ -1,0 +1,106 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/remedy-grievance/remedy/internal/grievance"
+	"github.com/remedy-grievance/remedy/internal/seal"
+)
+
+// Threads of a case.
+const (
+	ThreadReporter = "reporter" // reporter ⇄ secretariat
+	ThreadCompany  = "company"  // one company ⇄ secretariat, per referral
+	ThreadInternal = "internal" // secretariat notes
+)
+
+// NewMessage is a message to add to a case.
+type NewMessage struct {
+	CaseID     int64
+	Thread     string
+	ReferralID int64
+	Author     Actor
+	Body       string
+}
+
+// CreateMessage adds a message. A reporter's message to a case awaiting their answer is that
+// answer, so the case goes back to screening in the same transaction. A secretariat message to the
+// reporter counts as news and moves the reporter-update deadline.
+func (s *Store) CreateMessage(ctx context.Context, m NewMessage) (int64, error) {
+	if m.Thread != ThreadReporter && m.Thread != ThreadCompany && m.Thread != ThreadInternal {
+		return 0, errors.New("unknown thread")
+	}
+	var id int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var stage string
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT stage FROM cases WHERE id = ?`), m.CaseID).Scan(&stage); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrNotFound
+			}
+			return err
+		}
+		key, err := s.caseKey(ctx, tx, m.CaseID)
+		if err != nil {
+			return err
+		}
+		if id, err = s.insertMessage(ctx, tx, key, m); err != nil {
+			return err
+		}
+		if m.Author.Role == string(grievance.RoleReporter) && grievance.CaseStage(stage) == grievance.CaseAwaitingInformation {
+			return s.moveCase(ctx, tx, m.CaseID, grievance.CaseChange{From: grievance.CaseAwaitingInformation, To: grievance.CaseScreening, Role: grievance.RoleReporter}, m.Author, nil)
+		}
+		return nil
+	})
+	return id, err
+}
+
+func (s *Store) insertMessage(ctx context.Context, tx *sql.Tx, key *seal.CaseKey, m NewMessage) (int64, error) {
+	now := utc(s.now())
+	var id int64
+	err := tx.QueryRowContext(ctx, s.q(`INSERT INTO messages (case_id, thread, referral_id, author_role, author_user_id, created_at, body_sealed)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		m.CaseID, m.Thread, nullInt(m.ReferralID), m.Author.Role, nullInt(m.Author.UserID), now, key.SealString(fieldMessageBody, m.Body)).Scan(&id)
+	if err != nil {
+		return 0, err
+	}
+	if m.Thread == ThreadReporter && m.Author.Role != string(grievance.RoleReporter) {
+		if err := s.touchReporterNews(ctx, tx, m.CaseID, now); err != nil {
+			return 0, err
+		}
+	}
+	return id, s.appendAudit(ctx, tx, m.Author, "message.create", m.CaseID, map[string]any{"thread": m.Thread, "message": id})
+}
+
+// touchReporterNews records that the reporter was told something and moves the update deadline.
+func (s *Store) touchReporterNews(ctx context.Context, tx *sql.Tx, caseID int64, at time.Time) error {
+	_, err := tx.ExecContext(ctx, s.q(`UPDATE cases SET last_reporter_news_at = ? WHERE id = ?`), at, caseID)
+	if err != nil {
+		return err
+	}
+	return s.refreshCaseDue(ctx, tx, caseID)
+}
+
+func (s *Store) messages(ctx context.Context, key *seal.CaseKey, caseID int64, thread string) ([]Message, error) {
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT id, thread, COALESCE(referral_id, 0), author_role, created_at, body_sealed
+		FROM messages WHERE case_id = ? AND thread = ? ORDER BY id`), caseID, thread)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Message
+	for rows.Next() {
+		var m Message
+		var sealed []byte
+		if err := rows.Scan(&m.ID, &m.Thread, &m.ReferralID, &m.AuthorRole, &m.At, &sealed); err != nil {
+			return nil, err
+		}
+		if m.Body, err = key.OpenString(fieldMessageBody, sealed); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}

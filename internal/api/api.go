@@ -1,0 +1,36 @@
+// Package api serves the JSON API under /api/v1/: the public contract of DESIGN section 7.
+// One file per action; the rules come from internal/grievance, the data from internal/store.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/remedy-grievance/remedy/internal/grievance"
+	"github.com/remedy-grievance/remedy/internal/store"
+)
+
+// MaxBodyBytes bounds a request body: ten attachments of a few megabytes, base64-encoded.
+const MaxBodyBytes = 40 << 20
+
+// Handler serves the API.
+type Handler struct {
+	store    *store.Store
+	log      *slog.Logger
+	limits   grievance.Limits
+	receipts *Throttle
+}
+
+// New makes the API handler.
+func New(s *store.Store, log *slog.Logger) *Handler {
+	return &Handler{store: s, log: log, limits: grievance.DefaultLimits, receipts: NewThrottle(DefaultThrottlePolicy, time.Now)}
+}
+
+// Register adds the API's routes to mux.
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.HandleFunc("POST /api/v1/reports", h.createReport)
+	mux.HandleFunc("GET /api/v1/reporter/case", h.reporterCase)
+	mux.HandleFunc("POST /api/v1/reporter/messages", h.createReporterMessage)
+	mux.HandleFunc("GET /api/v1/me", h.me)
+}

@@ -1,0 +1,126 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/remedy-grievance/remedy/internal/grievance"
+	"github.com/remedy-grievance/remedy/internal/store"
+)
+
+type companyJSON struct {
+	MemberID int64  `json:"member_id,omitempty"`
+	Name     string `json:"name,omitempty"`
+	Relation string `json:"relation,omitempty"`
+}
+
+type attachmentJSON struct {
+	Name        string `json:"name"`
+	ContentType string `json:"content_type,omitempty"` // advisory; the bytes decide
+	Data        []byte `json:"data"`                   // base64
+}
+
+// reportJSON is the body of POST /api/v1/reports: the intake fields of DESIGN section 4.
+type reportJSON struct {
+	Language             string           `json:"language"`
+	Description          string           `json:"description"`
+	Country              string           `json:"country"`
+	Companies            []companyJSON    `json:"companies"`
+	ReporterType         string           `json:"reporter_type"`
+	Anonymous            *bool            `json:"anonymous"`
+	IdentityName         string           `json:"identity_name"`
+	IdentityContact      string           `json:"identity_contact"`
+	ConsentShareIdentity bool             `json:"consent_share_identity"`
+	PreferredContact     string           `json:"preferred_contact"`
+	Relation             string           `json:"relation"`
+	Site                 string           `json:"site"`
+	Categories           []string         `json:"categories"`
+	WhenHappened         string           `json:"when_happened"`
+	PeopleAffected       int              `json:"people_affected"`
+	VulnerableGroups     []string         `json:"vulnerable_groups"`
+	Urgency              string           `json:"urgency"`
+	FearsRetaliation     bool             `json:"fears_retaliation"`
+	RemedySought         string           `json:"remedy_sought"`
+	RaisedElsewhere      bool             `json:"raised_elsewhere"`
+	RaisedElsewhereWhere string           `json:"raised_elsewhere_where"`
+	Attachments          []attachmentJSON `json:"attachments"`
+}
+
+func (j reportJSON) report() grievance.Report {
+	r := grievance.Report{
+		Channel: grievance.ChannelAPI, Language: j.Language, Description: j.Description, Country: j.Country,
+		ReporterType: grievance.ReporterType(j.ReporterType), IdentityName: j.IdentityName, IdentityContact: j.IdentityContact,
+		ConsentShareIdentity: j.ConsentShareIdentity, PreferredContact: grievance.ContactChannel(j.PreferredContact),
+		Relation: grievance.Relation(j.Relation), Site: j.Site, WhenHappened: j.WhenHappened, PeopleAffected: j.PeopleAffected,
+		Urgency: grievance.Urgency(j.Urgency), FearsRetaliation: j.FearsRetaliation, RemedySought: j.RemedySought,
+		RaisedElsewhere: j.RaisedElsewhere, RaisedElsewhereWhere: j.RaisedElsewhereWhere,
+	}
+	// Anonymous unless the reporter says otherwise or gives a name.
+	r.Anonymous = j.IdentityName == "" && j.IdentityContact == ""
+	if j.Anonymous != nil {
+		r.Anonymous = *j.Anonymous
+	}
+	for _, c := range j.Companies {
+		r.Companies = append(r.Companies, grievance.CompanyRef{MemberID: c.MemberID, Name: c.Name, Relation: grievance.Relation(c.Relation)})
+	}
+	for _, c := range j.Categories {
+		r.Categories = append(r.Categories, grievance.Category(c))
+	}
+	for _, g := range j.VulnerableGroups {
+		r.VulnerableGroups = append(r.VulnerableGroups, grievance.VulnerableGroup(g))
+	}
+	for _, a := range j.Attachments {
+		r.Attachments = append(r.Attachments, grievance.Attachment{Name: a.Name, Data: a.Data})
+	}
+	return r
+}
+
+// acceptedFileTypes are the types a sniff of the bytes may give. Anything else (executables,
+// archives, office macros) is refused rather than stored for a handler to open.
+var acceptedFileTypes = map[string]bool{
+	"image/jpeg": true, "image/png": true, "image/gif": true, "image/webp": true,
+	"application/pdf": true, "text/plain; charset=utf-8": true, "text/plain; charset=utf-16le": true, "text/plain; charset=utf-16be": true,
+	"audio/mpeg": true, "audio/wave": true, "application/ogg": true, "audio/aiff": true,
+	"video/mp4": true, "video/webm": true, "audio/mp4": true,
+}
+
+func (h *Handler) createReport(w http.ResponseWriter, r *http.Request) {
+	lang := requestLanguage(r)
+	var body reportJSON
+	if !decodeJSON(w, r, &body, lang, "invalid_report") {
+		return
+	}
+	lang = requestLanguage(r, body.Language)
+	rep := body.report()
+	rep.Normalize()
+	fields := grievance.FieldErrors{}
+	if fe := rep.Validate(h.limits); fe != nil {
+		fields = fe
+	}
+	for i := range rep.Attachments {
+		a := &rep.Attachments[i]
+		if len(a.Data) == 0 {
+			continue
+		}
+		a.ContentType = http.DetectContentType(a.Data)
+		if !acceptedFileTypes[a.ContentType] {
+			fields[fmt.Sprintf("attachments[%d]", i)] = "unsupported_file_type"
+		}
+	}
+	if len(fields) > 0 {
+		writeError(w, http.StatusBadRequest, lang, "invalid_report", fields)
+		return
+	}
+	filed, err := h.store.CreateCase(r.Context(), rep, store.Actor{Role: string(grievance.RoleReporter)})
+	var fe grievance.FieldErrors
+	if errors.As(err, &fe) {
+		writeError(w, http.StatusBadRequest, lang, "invalid_report", fe)
+		return
+	}
+	if err != nil {
+		h.internalError(w, r, lang, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]string{"reference": filed.Reference, "receipt": filed.Receipt})
+}

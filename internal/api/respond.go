@@ -1,0 +1,98 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/remedy-grievance/remedy/internal/grievance"
+	"github.com/remedy-grievance/remedy/internal/locale"
+)
+
+// errorBody is the error format of the public contract: a message, and per-field messages.
+type errorBody struct {
+	Error  string            `json:"error"`
+	Code   string            `json:"code"`
+	Fields map[string]string `json:"fields,omitempty"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// writeError answers with a translated message; fields maps field names to problem codes.
+func writeError(w http.ResponseWriter, status int, lang, code string, fields map[string]string) {
+	body := errorBody{Error: locale.T(lang, "error."+code), Code: code}
+	if len(fields) > 0 {
+		body.Fields = make(map[string]string, len(fields))
+		for f, problem := range fields {
+			body.Fields[f] = locale.T(lang, "field."+problem)
+		}
+	}
+	writeJSON(w, status, body)
+}
+
+// requestLanguage is the language to answer r in, preferring the explicit choices given.
+func requestLanguage(r *http.Request, preferred ...string) string {
+	return locale.Match(append(preferred, r.Header.Get("Accept-Language"))...)
+}
+
+// decodeJSON reads a bounded body into v, refusing unknown fields. It answers the request itself
+// and returns false when the body is unusable.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any, lang, invalidCode string) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil {
+		if _, extra := dec.Token(); extra != io.EOF {
+			err = errors.New("trailing data after the JSON value")
+		}
+	}
+	if err == nil {
+		return true
+	}
+	var tooBig *http.MaxBytesError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &tooBig):
+		writeError(w, http.StatusRequestEntityTooLarge, lang, "too_large", nil)
+	case errors.As(err, &typeErr) && typeErr.Field != "":
+		writeError(w, http.StatusBadRequest, lang, invalidCode, map[string]string{typeErr.Field: "invalid_type"})
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		writeError(w, http.StatusBadRequest, lang, invalidCode, map[string]string{field: "unknown_field"})
+	default:
+		writeError(w, http.StatusBadRequest, lang, "invalid_json", nil)
+	}
+	return false
+}
+
+// ruleFields turns a refusal by the rules into a field error.
+func ruleFields(err error) (map[string]string, bool) {
+	var fe grievance.FieldErrors
+	if errors.As(err, &fe) {
+		return fe, true
+	}
+	var re *grievance.RuleError
+	if errors.As(err, &re) {
+		field := re.Field
+		if field == "" {
+			field = "stage"
+		}
+		return map[string]string{field: "not_allowed"}, true
+	}
+	return nil, false
+}
+
+// internalError logs what went wrong without request content and answers 500.
+func (h *Handler) internalError(w http.ResponseWriter, r *http.Request, lang string, err error) {
+	h.log.Error("request failed", "route", r.Pattern, "error", fmt.Sprint(err))
+	writeError(w, http.StatusInternalServerError, lang, "internal", nil)
+}

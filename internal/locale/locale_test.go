@@ -1,0 +1,71 @@
+package locale
+
+import (
+	"sort"
+	"testing"
+)
+
+func TestEveryCatalogHasEveryKey(t *testing.T) {
+	want := Keys(Fallback)
+	sort.Strings(want)
+	if len(want) == 0 {
+		t.Fatal("the fallback catalog is empty")
+	}
+	for _, lang := range Languages() {
+		have := map[string]bool{}
+		for _, k := range Keys(lang) {
+			have[k] = true
+			if catalogs[lang][k] == "" {
+				t.Errorf("%s: %s is empty", lang, k)
+			}
+			if _, ok := catalogs[Fallback][k]; !ok {
+				t.Errorf("%s: %s is not in the %s catalog", lang, k, Fallback)
+			}
+		}
+		for _, k := range want {
+			if !have[k] {
+				t.Errorf("%s: missing %s", lang, k)
+			}
+		}
+	}
+}
+
+func TestTranslationsAreNotEnglishCopies(t *testing.T) {
+	for _, lang := range Languages() {
+		if lang == Fallback {
+			continue
+		}
+		for _, k := range Keys(lang) {
+			if catalogs[lang][k] == catalogs[Fallback][k] {
+				t.Errorf("%s: %s is the English text", lang, k)
+			}
+		}
+	}
+}
+
+func TestMatch(t *testing.T) {
+	for _, tc := range []struct {
+		prefs []string
+		want  string
+	}{
+		{[]string{"ja-JP,ja;q=0.9,en;q=0.5"}, "ja"},
+		{[]string{"fr-FR,fr;q=0.9"}, "en"},
+		{[]string{"", "ja"}, "ja"},
+		{[]string{"ja", "en"}, "ja"},
+		{[]string{"de", "ja"}, "ja"},
+		{[]string{"!!not a tag"}, "en"},
+	} {
+		if got := Match(tc.prefs...); got != tc.want {
+			t.Errorf("Match(%q) = %s, want %s", tc.prefs, got, tc.want)
+		}
+	}
+}
+
+func TestTFallsBack(t *testing.T) {
+	if T("ja", "field.required") != "この項目は必須です。" {
+		t.Fatal("Japanese not used")
+	}
+	if T("xx", "field.required") != "This field is required." {
+		t.Fatal("no fallback to English")
+	}
+}

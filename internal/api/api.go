@@ -27,8 +27,14 @@ func New(s *store.Store, log *slog.Logger) *Handler {
 	return &Handler{store: s, log: log, limits: grievance.DefaultLimits, receipts: NewThrottle(DefaultThrottlePolicy, time.Now)}
 }
 
+// Router is where handlers are registered; the server's router records every pattern so that
+// tests can enumerate the routes.
+type Router interface {
+	HandleFunc(pattern string, handler func(http.ResponseWriter, *http.Request))
+}
+
 // Register adds the API's routes to mux.
-func (h *Handler) Register(mux *http.ServeMux) {
+func (h *Handler) Register(mux Router) {
 	mux.HandleFunc("POST /api/v1/reports", h.createReport)
 	mux.HandleFunc("GET /api/v1/reporter/case", h.reporterCase)
 	mux.HandleFunc("POST /api/v1/reporter/messages", h.createReporterMessage)

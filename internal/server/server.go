@@ -17,12 +17,29 @@ import (
 	"github.com/remedy-grievance/remedy/internal/store"
 )
 
+// Router is the standard mux, remembering its patterns.
+type Router struct {
+	*http.ServeMux
+	Patterns []string
+}
+
+// HandleFunc registers a handler and records its pattern.
+func (r *Router) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	r.Patterns = append(r.Patterns, pattern)
+	r.ServeMux.HandleFunc(pattern, h)
+}
+
+// Routes builds the router with every surface registered.
+func Routes(s *store.Store, log *slog.Logger) *Router {
+	r := &Router{ServeMux: http.NewServeMux()}
+	r.HandleFunc("GET /healthz", health(s))
+	api.New(s, log).Register(r)
+	return r
+}
+
 // New returns the whole application as one handler.
 func New(s *store.Store, log *slog.Logger) http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", health(s))
-	api.New(s, log).Register(mux)
-	return recoverPanics(log, logRequests(log, secureHeaders(mux)))
+	return recoverPanics(log, logRequests(log, secureHeaders(Routes(s, log))))
 }
 
 func health(s *store.Store) http.HandlerFunc {

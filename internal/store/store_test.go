@@ -322,8 +322,8 @@ func sensitiveReport(marker func(string) string) grievance.Report {
 	r := grievance.Report{
 		Channel: grievance.ChannelWeb, Language: "ja", Country: "VN", ReporterType: "affected_person",
 		IdentityName: marker("identity_name"), IdentityContact: marker("identity_contact"), ConsentShareIdentity: true,
-		Companies:   []grievance.CompanyRef{{Name: marker("company_name"), Relation: "supplier"}},
-		Site:        marker("site"), WhenHappened: marker("when_happened"), Description: marker("description"),
+		Companies: []grievance.CompanyRef{{Name: marker("company_name"), Relation: "supplier"}},
+		Site:      marker("site"), WhenHappened: marker("when_happened"), Description: marker("description"),
 		RemedySought: marker("remedy_sought"), RaisedElsewhere: true, RaisedElsewhereWhere: marker("raised_elsewhere_where"),
 		Attachments: []grievance.Attachment{{Name: marker("attachment_name") + ".txt", ContentType: "text/plain", Data: []byte(marker("attachment_content"))}},
 	}

@@ -479,15 +479,7 @@ func (s *Store) prepareCase(pc *preparedCase, c *HistoricCase, now time.Time) er
 	if err := s.newReceipt(pc); err != nil {
 		return err
 	}
-	pc.fields = [7][]byte{
-		key.SealString(fieldIdentityName, r.IdentityName),
-		key.SealString(fieldIdentityContact, r.IdentityContact),
-		key.SealString(fieldSite, r.Site),
-		key.SealString(fieldWhenHappened, r.WhenHappened),
-		key.SealString(fieldDescription, r.Description),
-		key.SealString(fieldRemedySought, r.RemedySought),
-		key.SealString(fieldRaisedWhere, r.RaisedElsewhereWhere),
-	}
+	pc.fields = sealReportFields(key, r)
 	pc.companies = make([][]byte, len(r.Companies))
 	for i, co := range r.Companies {
 		pc.companies[i] = key.SealString(fieldCompanyName, co.Name)

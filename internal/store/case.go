@@ -29,6 +29,21 @@ const (
 	fieldStageReason     = "stage_event.reason"
 )
 
+// sealReportFields seals a report's free-text fields in the order of the cases table's sealed
+// columns (identity name, contact, site, when, description, remedy sought, raised where). Both
+// filing and import use it, so a new sensitive field is sealed in one place.
+func sealReportFields(key *seal.CaseKey, r *grievance.Report) [7][]byte {
+	return [7][]byte{
+		key.SealString(fieldIdentityName, r.IdentityName),
+		key.SealString(fieldIdentityContact, r.IdentityContact),
+		key.SealString(fieldSite, r.Site),
+		key.SealString(fieldWhenHappened, r.WhenHappened),
+		key.SealString(fieldDescription, r.Description),
+		key.SealString(fieldRemedySought, r.RemedySought),
+		key.SealString(fieldRaisedWhere, r.RaisedElsewhereWhere),
+	}
+}
+
 // Filed is what filing a report gives back. Receipt is shown once and never stored.
 type Filed struct {
 	CaseID    int64
@@ -95,6 +110,7 @@ func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, r grievance.Report, 
 		return 0, "", fmt.Errorf("reference: %w", err)
 	}
 	due, _ := s.timeline.CaseDue(grievance.CaseReceived, grievance.CaseDates{ReceivedAt: received})
+	sealed := sealReportFields(key, &r)
 	var id int64
 	err = tx.QueryRowContext(ctx, s.q(`INSERT INTO cases (
 		reference, receipt_hash, received_at, channel, language, reporter_type, anonymous,
@@ -106,14 +122,7 @@ func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, r grievance.Report, 
 		ref, receiptHash, received, string(r.Channel), r.Language, string(r.ReporterType), r.Anonymous,
 		r.ConsentShareIdentity, string(r.PreferredContact), string(r.Relation), r.Country, r.PeopleAffected, string(r.Urgency),
 		r.FearsRetaliation, r.RaisedElsewhere, string(grievance.CaseReceived), received, received, utc(due),
-		received,
-		key.SealString(fieldIdentityName, r.IdentityName),
-		key.SealString(fieldIdentityContact, r.IdentityContact),
-		key.SealString(fieldSite, r.Site),
-		key.SealString(fieldWhenHappened, r.WhenHappened),
-		key.SealString(fieldDescription, r.Description),
-		key.SealString(fieldRemedySought, r.RemedySought),
-		key.SealString(fieldRaisedWhere, r.RaisedElsewhereWhere),
+		received, sealed[0], sealed[1], sealed[2], sealed[3], sealed[4], sealed[5], sealed[6],
 	).Scan(&id)
 	if err != nil {
 		return 0, "", err

@@ -55,7 +55,8 @@ type CompanyRef struct {
 type Attachment struct {
 	Name        string // sensitive
 	ContentType string
-	Data        []byte // sensitive
+	Data        []byte // sensitive; the original, which stays with the secretariat
+	Shareable   []byte // sensitive; a copy without metadata that may be shared (nil: none)
 }
 
 // Limits bound what a report may hold.

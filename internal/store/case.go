@@ -25,6 +25,7 @@ const (
 	fieldCompanyName     = "company.name"
 	fieldAttachmentName  = "attachment.name"
 	fieldAttachmentData  = "attachment.content"
+	fieldAttachmentCopy  = "attachment.shareable"
 	fieldMessageBody     = "message.body"
 	fieldStageReason     = "stage_event.reason"
 )
@@ -143,9 +144,8 @@ func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, r grievance.Report, 
 		exec(`INSERT INTO case_companies (case_id, position, member_id, name_sealed, relation) VALUES (?, ?, ?, ?, ?)`,
 			id, i, nullInt(c.MemberID), key.SealString(fieldCompanyName, c.Name), string(c.Relation))
 	}
-	for _, a := range r.Attachments {
-		exec(`INSERT INTO attachments (case_id, content_type, size_bytes, created_at, name_sealed, content_sealed) VALUES (?, ?, ?, ?, ?, ?)`,
-			id, a.ContentType, len(a.Data), received, key.SealString(fieldAttachmentName, a.Name), key.Seal(fieldAttachmentData, a.Data))
+	if err == nil {
+		err = s.insertAttachments(ctx, tx, key, id, 0, received, r.Attachments)
 	}
 	exec(`INSERT INTO stage_events (case_id, from_stage, to_stage, at, actor_role, actor_user_id) VALUES (?, '', ?, ?, ?, ?)`,
 		id, string(grievance.CaseReceived), received, actor.Role, nullInt(actor.UserID))
@@ -154,6 +154,80 @@ func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, r grievance.Report, 
 	}
 	err = s.appendAudit(ctx, tx, actor, "case.create", id, map[string]any{"reference": ref, "channel": r.Channel})
 	return id, ref, err
+}
+
+// insertAttachments stores files given with a report (messageID 0) or a message.
+func (s *Store) insertAttachments(ctx context.Context, tx *sql.Tx, key *seal.CaseKey, caseID, messageID int64, at time.Time, files []grievance.Attachment) error {
+	for _, a := range files {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO attachments (case_id, message_id, content_type, size_bytes, created_at, name_sealed, content_sealed, shareable_sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+			caseID, nullInt(messageID), a.ContentType, len(a.Data), utc(at), key.SealString(fieldAttachmentName, a.Name),
+			key.Seal(fieldAttachmentData, a.Data), key.Seal(fieldAttachmentCopy, a.Shareable)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AttachmentInfo describes a stored file without its content.
+type AttachmentInfo struct {
+	ID          int64
+	MessageID   int64
+	Name        string
+	ContentType string
+	Size        int64
+	Shareable   bool // a copy without metadata exists
+}
+
+func (s *Store) attachmentInfos(ctx context.Context, key *seal.CaseKey, caseID int64) ([]AttachmentInfo, error) {
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT id, COALESCE(message_id, 0), content_type, size_bytes, name_sealed, shareable_sealed IS NOT NULL FROM attachments WHERE case_id = ? ORDER BY id`), caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []AttachmentInfo
+	for rows.Next() {
+		var a AttachmentInfo
+		var name []byte
+		if err := rows.Scan(&a.ID, &a.MessageID, &a.ContentType, &a.Size, &name, &a.Shareable); err != nil {
+			return nil, err
+		}
+		if a.Name, err = key.OpenString(fieldAttachmentName, name); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// AttachmentContent opens a stored file: the original, or the copy without metadata.
+func (s *Store) AttachmentContent(ctx context.Context, caseID, attachmentID int64, shareable bool) (AttachmentInfo, []byte, error) {
+	key, err := s.caseKey(ctx, s.read, caseID)
+	if err != nil {
+		return AttachmentInfo{}, nil, err
+	}
+	var a AttachmentInfo
+	var name, original, copy []byte
+	err = s.read.QueryRowContext(ctx, s.q(`SELECT id, COALESCE(message_id, 0), content_type, size_bytes, name_sealed, content_sealed, shareable_sealed FROM attachments WHERE id = ? AND case_id = ?`), attachmentID, caseID).
+		Scan(&a.ID, &a.MessageID, &a.ContentType, &a.Size, &name, &original, &copy)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, nil, ErrNotFound
+	}
+	if err != nil {
+		return a, nil, err
+	}
+	a.Shareable = copy != nil
+	if a.Name, err = key.OpenString(fieldAttachmentName, name); err != nil {
+		return a, nil, err
+	}
+	if shareable {
+		if copy == nil {
+			return a, nil, ErrNotFound
+		}
+		data, err := key.Open(fieldAttachmentCopy, copy)
+		return a, data, err
+	}
+	data, err := key.Open(fieldAttachmentData, original)
+	return a, data, err
 }
 
 // caseKey unwraps a case's data key.
@@ -211,8 +285,11 @@ type ReporterCase struct {
 	Language    string
 	Description string
 	DueAt       time.Time
-	History     []StageChange
-	Messages    []Message
+	Outcome      grievance.Outcome
+	Satisfaction int // 0: not given
+	History      []StageChange
+	Messages     []Message
+	Attachments  []AttachmentInfo // the report's own files and those sent in the reporter thread
 }
 
 // ReporterCase loads the reporter's view of a case.
@@ -220,16 +297,17 @@ func (s *Store) ReporterCase(ctx context.Context, caseID int64) (*ReporterCase, 
 	c := &ReporterCase{ID: caseID}
 	var sealed []byte
 	var due sql.NullTime
-	var stage string
-	err := s.read.QueryRowContext(ctx, s.q(`SELECT reference, stage, received_at, language, due_at, description_sealed FROM cases WHERE id = ?`), caseID).
-		Scan(&c.Reference, &stage, &c.ReceivedAt, &c.Language, &due, &sealed)
+	var stage, outcome string
+	var satisfaction sql.NullInt64
+	err := s.read.QueryRowContext(ctx, s.q(`SELECT reference, stage, received_at, language, due_at, description_sealed, outcome, satisfaction FROM cases WHERE id = ?`), caseID).
+		Scan(&c.Reference, &stage, &c.ReceivedAt, &c.Language, &due, &sealed, &outcome, &satisfaction)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, err
 	}
-	c.Stage, c.DueAt = grievance.CaseStage(stage), due.Time
+	c.Stage, c.DueAt, c.Outcome, c.Satisfaction = grievance.CaseStage(stage), due.Time, grievance.Outcome(outcome), int(satisfaction.Int64)
 	key, err := s.caseKey(ctx, s.read, caseID)
 	if err != nil {
 		return nil, err
@@ -240,8 +318,23 @@ func (s *Store) ReporterCase(ctx context.Context, caseID int64) (*ReporterCase, 
 	if c.History, err = s.stageHistory(ctx, caseID, false); err != nil {
 		return nil, err
 	}
-	c.Messages, err = s.messages(ctx, key, caseID, "reporter")
-	return c, err
+	if c.Messages, err = s.messages(ctx, key, caseID, ThreadReporter); err != nil {
+		return nil, err
+	}
+	all, err := s.attachmentInfos(ctx, key, caseID)
+	if err != nil {
+		return nil, err
+	}
+	inThread := map[int64]bool{}
+	for _, m := range c.Messages {
+		inThread[m.ID] = true
+	}
+	for _, a := range all {
+		if a.MessageID == 0 || inThread[a.MessageID] {
+			c.Attachments = append(c.Attachments, a)
+		}
+	}
+	return c, nil
 }
 
 func (s *Store) stageHistory(ctx context.Context, caseID int64, withReferrals bool) ([]StageChange, error) {

@@ -22,8 +22,9 @@ type NewMessage struct {
 	CaseID     int64
 	Thread     string
 	ReferralID int64
-	Author     Actor
-	Body       string
+	Author      Actor
+	Body        string
+	Attachments []grievance.Attachment
 }
 
 // CreateMessage adds a message. A reporter's message to a case awaiting their answer is that
@@ -66,12 +67,15 @@ func (s *Store) insertMessage(ctx context.Context, tx *sql.Tx, key *seal.CaseKey
 	if err != nil {
 		return 0, err
 	}
+	if err := s.insertAttachments(ctx, tx, key, m.CaseID, id, now, m.Attachments); err != nil {
+		return 0, err
+	}
 	if m.Thread == ThreadReporter && m.Author.Role != string(grievance.RoleReporter) {
 		if err := s.touchReporterNews(ctx, tx, m.CaseID, now); err != nil {
 			return 0, err
 		}
 	}
-	return id, s.appendAudit(ctx, tx, m.Author, "message.create", m.CaseID, map[string]any{"thread": m.Thread, "message": id})
+	return id, s.appendAudit(ctx, tx, m.Author, "message.create", m.CaseID, map[string]any{"thread": m.Thread, "message": id, "files": len(m.Attachments)})
 }
 
 // touchReporterNews records that the reporter was told something and moves the update deadline.

@@ -278,13 +278,13 @@ type Message struct {
 // ReporterCase is what a reporter sees of their own case: what they wrote, where it stands, and
 // the conversation with the secretariat. Nothing about companies' or internal threads.
 type ReporterCase struct {
-	ID          int64
-	Reference   string
-	Stage       grievance.CaseStage
-	ReceivedAt  time.Time
-	Language    string
-	Description string
-	DueAt       time.Time
+	ID           int64
+	Reference    string
+	Stage        grievance.CaseStage
+	ReceivedAt   time.Time
+	Language     string
+	Description  string
+	DueAt        time.Time
 	Outcome      grievance.Outcome
 	Satisfaction int // 0: not given
 	History      []StageChange

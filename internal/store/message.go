@@ -19,9 +19,9 @@ const (
 
 // NewMessage is a message to add to a case.
 type NewMessage struct {
-	CaseID     int64
-	Thread     string
-	ReferralID int64
+	CaseID      int64
+	Thread      string
+	ReferralID  int64
 	Author      Actor
 	Body        string
 	Attachments []grievance.Attachment

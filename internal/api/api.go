@@ -4,11 +4,10 @@ package api
 
 import (
 	"log/slog"
-	"net/http"
-	"time"
 
 	"github.com/remedy-grievance/remedy/internal/grievance"
 	"github.com/remedy-grievance/remedy/internal/store"
+	"github.com/remedy-grievance/remedy/internal/web"
 )
 
 // MaxBodyBytes bounds a request body: ten attachments of a few megabytes, base64-encoded.
@@ -19,22 +18,17 @@ type Handler struct {
 	store    *store.Store
 	log      *slog.Logger
 	limits   grievance.Limits
-	receipts *Throttle
+	receipts *web.Throttle
 }
 
-// New makes the API handler.
-func New(s *store.Store, log *slog.Logger) *Handler {
-	return &Handler{store: s, log: log, limits: grievance.DefaultLimits, receipts: NewThrottle(DefaultThrottlePolicy, time.Now)}
-}
-
-// Router is where handlers are registered; the server's router records every pattern so that
-// tests can enumerate the routes.
-type Router interface {
-	HandleFunc(pattern string, handler func(http.ResponseWriter, *http.Request))
+// New makes the API handler. receipts is shared with the reporter pages, so that guessing
+// through either surface draws on one budget.
+func New(s *store.Store, log *slog.Logger, receipts *web.Throttle) *Handler {
+	return &Handler{store: s, log: log, limits: grievance.DefaultLimits, receipts: receipts}
 }
 
 // Register adds the API's routes to mux.
-func (h *Handler) Register(mux Router) {
+func (h *Handler) Register(mux web.Router) {
 	mux.HandleFunc("POST /api/v1/reports", h.createReport)
 	mux.HandleFunc("GET /api/v1/reporter/case", h.reporterCase)
 	mux.HandleFunc("POST /api/v1/reporter/messages", h.createReporterMessage)

@@ -277,7 +277,7 @@ func TestHealthAndSecurityHeaders(t *testing.T) {
 		t.Fatalf("healthz %d", w.Code)
 	}
 	csp := w.Header().Get("Content-Security-Policy")
-	if !strings.Contains(csp, "default-src 'self'") || strings.Contains(csp, "unsafe-inline") || w.Header().Get("Referrer-Policy") != "no-referrer" {
+	if !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "unsafe-inline") || w.Header().Get("Referrer-Policy") != "no-referrer" {
 		t.Fatalf("headers %v", w.Header())
 	}
 	a.s.Close()

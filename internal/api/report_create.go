@@ -7,6 +7,7 @@ import (
 
 	"github.com/remedy-grievance/remedy/internal/grievance"
 	"github.com/remedy-grievance/remedy/internal/store"
+	"github.com/remedy-grievance/remedy/internal/web"
 )
 
 type companyJSON struct {
@@ -76,15 +77,6 @@ func (j reportJSON) report() grievance.Report {
 	return r
 }
 
-// acceptedFileTypes are the types a sniff of the bytes may give. Anything else (executables,
-// archives, office macros) is refused rather than stored for a handler to open.
-var acceptedFileTypes = map[string]bool{
-	"image/jpeg": true, "image/png": true, "image/gif": true, "image/webp": true,
-	"application/pdf": true, "text/plain; charset=utf-8": true, "text/plain; charset=utf-16le": true, "text/plain; charset=utf-16be": true,
-	"audio/mpeg": true, "audio/wave": true, "application/ogg": true, "audio/aiff": true,
-	"video/mp4": true, "video/webm": true, "audio/mp4": true,
-}
-
 func (h *Handler) createReport(w http.ResponseWriter, r *http.Request) {
 	lang := requestLanguage(r)
 	var body reportJSON
@@ -98,14 +90,10 @@ func (h *Handler) createReport(w http.ResponseWriter, r *http.Request) {
 	if fe := rep.Validate(h.limits); fe != nil {
 		fields = fe
 	}
-	for i := range rep.Attachments {
-		a := &rep.Attachments[i]
-		if len(a.Data) == 0 {
-			continue
-		}
-		a.ContentType = http.DetectContentType(a.Data)
-		if !acceptedFileTypes[a.ContentType] {
-			fields[fmt.Sprintf("attachments[%d]", i)] = "unsupported_file_type"
+	for i, a := range rep.Attachments {
+		var problem string
+		if rep.Attachments[i], problem = web.PrepareAttachment(a.Name, a.Data); problem != "" {
+			fields[fmt.Sprintf("attachments[%d]", i)] = problem
 		}
 	}
 	if len(fields) > 0 {

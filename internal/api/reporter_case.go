@@ -8,12 +8,13 @@ import (
 
 	"github.com/remedy-grievance/remedy/internal/grievance"
 	"github.com/remedy-grievance/remedy/internal/store"
+	"github.com/remedy-grievance/remedy/internal/web"
 )
 
 // reporterCaseID resolves the Receipt authorization, throttling wrong guesses. It answers the
 // request itself and returns false when the reporter is not let in.
 func (h *Handler) reporterCaseID(w http.ResponseWriter, r *http.Request, lang string) (int64, bool) {
-	source := Source(r)
+	source := web.Source(r)
 	if !h.receipts.Allow(source) {
 		w.Header().Set("Retry-After", "60")
 		writeError(w, http.StatusTooManyRequests, lang, "throttled", nil)

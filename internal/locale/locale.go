@@ -70,19 +70,10 @@ func Match(preferences ...string) string {
 		if err != nil || len(tags) == 0 {
 			continue
 		}
-		tag, _, confidence := matcher.Match(tags...)
+		// The index, not the returned tag: the matcher may add extensions (-u-rg-…) to the tag.
+		_, index, confidence := matcher.Match(tags...)
 		if confidence >= language.High {
-			return base(tag)
-		}
-	}
-	return Fallback
-}
-
-// base maps a matched tag back to its catalog's name (the matcher may add -u-rg extensions).
-func base(t language.Tag) string {
-	for _, s := range supported {
-		if b, _ := t.Base(); b.String() == s.String() {
-			return s.String()
+			return supported[index].String()
 		}
 	}
 	return Fallback

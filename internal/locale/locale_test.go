@@ -69,3 +69,26 @@ func TestTFallsBack(t *testing.T) {
 		t.Fatal("no fallback to English")
 	}
 }
+
+func TestMatchScriptsAndAliases(t *testing.T) {
+	have := map[string]bool{}
+	for _, l := range Languages() {
+		have[l] = true
+	}
+	for _, tc := range []struct{ pref, want string }{
+		{"zh-CN,zh;q=0.9", "zh-Hans"},
+		{"zh-Hans", "zh-Hans"},
+		{"tl", "fil"},
+		{"fil-PH", "fil"},
+		{"ar-EG", "ar"},
+		{"my-MM", "my"},
+		{"vi-VN,en;q=0.5", "vi"},
+	} {
+		if !have[tc.want] {
+			continue // that catalog is not there yet
+		}
+		if got := Match(tc.pref); got != tc.want {
+			t.Errorf("Match(%q) = %s, want %s", tc.pref, got, tc.want)
+		}
+	}
+}

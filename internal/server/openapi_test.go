@@ -15,7 +15,7 @@ import (
 	"github.com/remedy-grievance/remedy/internal/store/storetest"
 )
 
-// TestOpenAPIListsEveryRoute keeps docs/openapi.yaml true: every route the server has is
+// TestOpenAPIListsEveryRoute keeps docs/openapi.yaml true: every API route the server has is
 // documented, and nothing documented is missing from the server.
 func TestOpenAPIListsEveryRoute(t *testing.T) {
 	f, err := os.Open("../../docs/openapi.yaml")
@@ -43,7 +43,12 @@ func TestOpenAPIListsEveryRoute(t *testing.T) {
 		}
 	}
 	routes := server.Routes(storetest.Open(t, store.SQLite, storetest.Options{}), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	served := append([]string(nil), routes.Patterns...)
+	var served []string
+	for _, p := range routes.Patterns {
+		if strings.Contains(p, " /api/") || strings.HasSuffix(p, " /healthz") {
+			served = append(served, p)
+		}
+	}
 	sort.Strings(documented)
 	sort.Strings(served)
 	if strings.Join(documented, "\n") != strings.Join(served, "\n") {

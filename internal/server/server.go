@@ -14,7 +14,9 @@ import (
 	"time"
 
 	"github.com/remedy-grievance/remedy/internal/api"
+	"github.com/remedy-grievance/remedy/internal/intake"
 	"github.com/remedy-grievance/remedy/internal/store"
+	"github.com/remedy-grievance/remedy/internal/web"
 )
 
 // Router is the standard mux, remembering its patterns.
@@ -32,14 +34,20 @@ func (r *Router) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Re
 // Routes builds the router with every surface registered.
 func Routes(s *store.Store, log *slog.Logger) *Router {
 	r := &Router{ServeMux: http.NewServeMux()}
+	receipts := web.NewThrottle(web.DefaultThrottlePolicy, time.Now)
 	r.HandleFunc("GET /healthz", health(s))
-	api.New(s, log).Register(r)
+	r.Handle("GET /static/", web.Static())
+	api.New(s, log, receipts).Register(r)
+	intake.New(s, web.NewRenderer(log), receipts, log).Register(r)
 	return r
 }
 
-// New returns the whole application as one handler.
+// New returns the whole application as one handler. Cross-origin protection refuses
+// state-changing requests that a browser marks as coming from another site (CSRF), while
+// server-to-server API clients, which send no such headers, pass.
 func New(s *store.Store, log *slog.Logger) http.Handler {
-	return recoverPanics(log, logRequests(log, secureHeaders(Routes(s, log))))
+	csrf := http.NewCrossOriginProtection()
+	return recoverPanics(log, logRequests(log, secureHeaders(csrf.Handler(Routes(s, log)))))
 }
 
 func health(s *store.Store) http.HandlerFunc {
@@ -60,7 +68,7 @@ func health(s *store.Store) http.HandlerFunc {
 func secureHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
@@ -150,4 +158,10 @@ func (addressScrubber) Write(p []byte) (int, error) {
 	line := addressPattern.ReplaceAllString(strings.TrimSpace(string(p)), "[address]")
 	slog.Warn("http server", "message", line)
 	return len(p), nil
+}
+
+// Handle registers a handler and records its pattern.
+func (r *Router) Handle(pattern string, h http.Handler) {
+	r.Patterns = append(r.Patterns, pattern)
+	r.ServeMux.Handle(pattern, h)
 }

@@ -1,0 +1,80 @@
+package intake
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/remedy-grievance/remedy/internal/grievance"
+	"github.com/remedy-grievance/remedy/internal/seal"
+	"github.com/remedy-grievance/remedy/internal/store"
+	"github.com/remedy-grievance/remedy/internal/web"
+)
+
+type receiptView struct {
+	Reference string
+	Groups    []string
+}
+
+// reportSubmit files the report, or shows the form again with every value kept and each problem
+// named beside its field. The receipt is shown in this response only, never stored or redirected
+// to, so it cannot reappear from history or a cache.
+func (h *Handler) reportSubmit(w http.ResponseWriter, r *http.Request) {
+	p := web.NewPage(r, "form.title")
+	values, files, fileProblem := readForm(w, r)
+	f, err := h.newReportForm(r.Context(), p.Lang, valuesFromForm(values))
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	rep, problems := f.report(p.Lang)
+	if fileProblem != "" {
+		problems["attachments"] = fileProblem
+	}
+	for _, u := range files {
+		a, problem := web.PrepareAttachment(u.Name, u.Data)
+		if problem != "" {
+			problems["attachments"] = problem
+		}
+		rep.Attachments = append(rep.Attachments, a)
+	}
+	rep.Normalize()
+	if fe := rep.Validate(h.limits); fe != nil {
+		for k, v := range fe {
+			if _, seen := problems[k]; !seen {
+				problems[k] = v
+			}
+		}
+	}
+	var filed store.Filed
+	if len(problems) == 0 {
+		filed, err = h.store.CreateCase(r.Context(), rep, store.Actor{Role: string(grievance.RoleReporter)})
+		var fe grievance.FieldErrors
+		switch {
+		case errors.As(err, &fe):
+			for k, v := range fe {
+				problems[k] = v
+			}
+		case err != nil:
+			h.serverError(w, r, err)
+			return
+		}
+	}
+	if len(problems) > 0 {
+		for k, v := range problems { // one message for the files, whichever file it was
+			if strings.HasPrefix(k, "attachments[") {
+				problems["attachments"] = v
+			}
+		}
+		f.setErrors(p.Lang, problems)
+		f.FilesLost = len(files) > 0 || fileProblem != ""
+		p.Title = p.T("form.errors_title")
+		p.Data = f
+		h.render.Render(w, http.StatusBadRequest, "report", p)
+		return
+	}
+	formatted := strings.Fields(seal.FormatReceipt(filed.Receipt))
+	p = web.NewPage(r, "receipt.title")
+	p.Data = receiptView{Reference: filed.Reference, Groups: formatted}
+	h.render.Render(w, http.StatusOK, "receipt", p)
+}

@@ -1,0 +1,106 @@
+package web
+
+import (
+	"net/http"
+	"sort"
+	"strings"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
+	"github.com/remedy-grievance/remedy/internal/grievance"
+	"github.com/remedy-grievance/remedy/internal/locale"
+)
+
+// LanguageCookie remembers the language a visitor chose with the picker.
+const LanguageCookie = "lang"
+
+// LanguageOption is one entry of the language picker, named in its own language.
+type LanguageOption struct {
+	Code    string
+	Name    string
+	Current bool
+}
+
+// RequestLanguage is the language to show: the picker's cookie, else Accept-Language.
+func RequestLanguage(r *http.Request) string {
+	var prefs []string
+	if c, err := r.Cookie(LanguageCookie); err == nil {
+		prefs = append(prefs, c.Value)
+	}
+	return locale.Match(append(prefs, r.Header.Get("Accept-Language"))...)
+}
+
+// NewPage starts a page in the request's language.
+func NewPage(r *http.Request, titleKey string) *Page {
+	lang := RequestLanguage(r)
+	p := &Page{Lang: lang, Dir: direction(lang), Path: r.URL.Path}
+	for _, code := range locale.Languages() {
+		p.Languages = append(p.Languages, LanguageOption{Code: code, Name: NativeName(code), Current: code == lang})
+	}
+	p.Title = p.T(titleKey)
+	return p
+}
+
+func direction(lang string) string {
+	if tag, err := language.Parse(lang); err == nil {
+		if base, _ := tag.Base(); base.String() == "ar" || base.String() == "he" || base.String() == "fa" || base.String() == "ur" {
+			return "rtl"
+		}
+	}
+	return "ltr"
+}
+
+// NativeName is a language's name in that language ("日本語", "Tiếng Việt").
+func NativeName(code string) string {
+	tag, err := language.Parse(code)
+	if err != nil {
+		return code
+	}
+	name := display.Self.Name(tag)
+	if name == "" {
+		return code
+	}
+	return name
+}
+
+// CountryOption is a country named in the reader's language.
+type CountryOption struct{ Code, Name string }
+
+// Countries lists every country named in lang, sorted as that language sorts.
+func Countries(lang string) []CountryOption {
+	tag := language.Make(lang)
+	names := display.Regions(tag)
+	out := make([]CountryOption, 0, len(grievance.Countries))
+	for _, code := range grievance.Countries {
+		name := ""
+		if names != nil {
+			if region, err := language.ParseRegion(code); err == nil {
+				name = names.Name(region)
+			}
+		}
+		if name == "" {
+			name = code
+		}
+		out = append(out, CountryOption{Code: code, Name: name})
+	}
+	c := collate.New(tag, collate.Loose)
+	sort.SliceStable(out, func(i, j int) bool { return c.CompareString(out[i].Name, out[j].Name) < 0 })
+	return out
+}
+
+// SetLanguage remembers a picked language for a year.
+func SetLanguage(w http.ResponseWriter, r *http.Request, code string) {
+	http.SetCookie(w, &http.Cookie{Name: LanguageCookie, Value: code, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+}
+
+// Supported reports whether code has a catalog.
+func Supported(code string) bool {
+	for _, l := range locale.Languages() {
+		if strings.EqualFold(l, code) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,121 @@
+// Package web holds what every page shares: the embedded templates and static assets, the page
+// frame (language, direction, language picker), and small HTTP helpers.
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/remedy-grievance/remedy/internal/locale"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// Page is what every template receives. Page-specific data sits in Data.
+type Page struct {
+	Lang      string
+	Dir       string // "rtl" for Arabic
+	Title     string
+	Path      string // the current path, so the language picker can come back to it
+	Languages []LanguageOption
+	Data      any
+}
+
+// T translates key into the page's language; args fill its %-verbs.
+func (p *Page) T(key string, args ...any) string {
+	s := locale.T(p.Lang, key)
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+// Renderer renders the embedded templates, each inside the layout.
+type Renderer struct {
+	pages map[string]*template.Template
+	log   *slog.Logger
+}
+
+var funcs = template.FuncMap{
+	// has reports whether a form's chosen values include a code (of any string type).
+	"has": func(list []string, v any) bool {
+		for _, x := range list {
+			if x == fmt.Sprint(v) {
+				return true
+			}
+		}
+		return false
+	},
+	"add":   func(a, b int) int { return a + b },
+	"lower": strings.ToLower,
+}
+
+// NewRenderer parses every page template with the layout.
+func NewRenderer(log *slog.Logger) *Renderer {
+	r := &Renderer{pages: map[string]*template.Template{}, log: log}
+	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html"))
+	names, _ := fs.Glob(templateFiles, "templates/*.html")
+	for _, name := range names {
+		base := path.Base(name)
+		if base == "layout.html" {
+			continue
+		}
+		r.pages[strings.TrimSuffix(base, ".html")] = template.Must(template.Must(layout.Clone()).ParseFS(templateFiles, name))
+	}
+	return r
+}
+
+// Render writes page name with status. Pages are never cached: they may hold a reporter's case.
+func (rn *Renderer) Render(w http.ResponseWriter, status int, name string, p *Page) {
+	t, ok := rn.pages[name]
+	if !ok {
+		panic("web: no template " + name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		rn.log.Error("render failed", "template", name, "error", err.Error())
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Language", p.Lang)
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// Static serves the embedded assets under /static/.
+func Static() http.Handler {
+	sub, _ := fs.Sub(staticFiles, "static")
+	files := http.StripPrefix("/static/", http.FileServerFS(sub))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		files.ServeHTTP(w, r)
+	})
+}
+
+// LocalPath keeps a redirect target on this site: a path, never another origin.
+func LocalPath(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+		return "/"
+	}
+	return next
+}
+
+// Router is where handlers are registered; the server's router records every pattern so that
+// tests can enumerate the routes.
+type Router interface {
+	HandleFunc(pattern string, handler func(http.ResponseWriter, *http.Request))
+}

@@ -71,10 +71,6 @@ func TestTFallsBack(t *testing.T) {
 }
 
 func TestMatchScriptsAndAliases(t *testing.T) {
-	have := map[string]bool{}
-	for _, l := range Languages() {
-		have[l] = true
-	}
 	for _, tc := range []struct{ pref, want string }{
 		{"zh-CN,zh;q=0.9", "zh-Hans"},
 		{"zh-Hans", "zh-Hans"},
@@ -84,11 +80,21 @@ func TestMatchScriptsAndAliases(t *testing.T) {
 		{"my-MM", "my"},
 		{"vi-VN,en;q=0.5", "vi"},
 	} {
-		if !have[tc.want] {
-			continue // that catalog is not there yet
-		}
 		if got := Match(tc.pref); got != tc.want {
 			t.Errorf("Match(%q) = %s, want %s", tc.pref, got, tc.want)
+		}
+	}
+}
+
+// TestTheWorkersLanguagesAreAllThere: the languages the public site promises (issue 3).
+func TestTheWorkersLanguagesAreAllThere(t *testing.T) {
+	have := map[string]bool{}
+	for _, l := range Languages() {
+		have[l] = true
+	}
+	for _, want := range []string{"en", "ja", "zh-Hans", "vi", "th", "id", "ms", "my", "km", "fil", "ne", "bn", "ar"} {
+		if !have[want] {
+			t.Errorf("no catalog for %s", want)
 		}
 	}
 }

@@ -23,7 +23,7 @@ func (h *Handler) createReporterMessage(w http.ResponseWriter, r *http.Request) 
 	if !decodeJSON(w, r, &body, lang, "invalid_message") {
 		return
 	}
-	text := strings.TrimSpace(body.Body)
+	text := strings.TrimSpace(grievance.NormalizeNewlines(body.Body))
 	switch {
 	case text == "":
 		writeError(w, http.StatusBadRequest, lang, "invalid_message", map[string]string{"body": "required"})

@@ -97,8 +97,9 @@ func (r *Report) Normalize() {
 	for _, p := range []*string{&r.Language, &r.IdentityName, &r.IdentityContact, &r.Country, &r.Site, &r.WhenHappened, &r.RaisedElsewhereWhere} {
 		trim(p)
 	}
-	r.Description = strings.TrimRight(strings.TrimLeft(r.Description, " \t\r\n"), " \t\r\n")
-	r.RemedySought = strings.TrimSpace(r.RemedySought)
+	// Browsers send a textarea's line breaks as CRLF; stored text uses LF whatever the channel.
+	r.Description = strings.TrimSpace(NormalizeNewlines(r.Description))
+	r.RemedySought = strings.TrimSpace(NormalizeNewlines(r.RemedySought))
 	if tag, err := language.Parse(r.Language); err == nil {
 		r.Language = tag.String()
 	}
@@ -238,4 +239,9 @@ func dedupe[T comparable](list []T) []T {
 		}
 	}
 	return out
+}
+
+// NormalizeNewlines turns CRLF and lone CR into LF.
+func NormalizeNewlines(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 }

@@ -313,3 +313,11 @@ func TestValidCountryIsExactlyISO3166(t *testing.T) {
 		}
 	}
 }
+
+func TestNormalizeTurnsBrowserLineBreaksIntoLF(t *testing.T) {
+	r := grievance.Report{Description: "line one\r\nline two\rline three\n", RemedySought: "a\r\nb"}
+	r.Normalize()
+	if r.Description != "line one\nline two\nline three" || r.RemedySought != "a\nb" {
+		t.Fatalf("description %q, remedy %q", r.Description, r.RemedySought)
+	}
+}

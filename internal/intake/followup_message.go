@@ -16,7 +16,7 @@ func (h *Handler) followupMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	values, files, fileProblem := readForm(w, r)
-	body := strings.TrimSpace(values.Get("body"))
+	body := strings.TrimSpace(grievance.NormalizeNewlines(values.Get("body")))
 	problems := map[string]string{}
 	if fileProblem != "" {
 		problems["attachments"] = fileProblem

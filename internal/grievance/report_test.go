@@ -187,8 +187,9 @@ func TestNormalizeKeepsDescriptionText(t *testing.T) {
 	r := minimalReport()
 	r.Description = "\n \t" + inner + " \n\n"
 	r.Normalize()
-	if r.Description != inner {
-		t.Errorf("Description = %q, want %q", r.Description, inner)
+	// Inner text is kept as typed; only line breaks become LF.
+	if want := strings.ReplaceAll(inner, "\r\n", "\n"); r.Description != want {
+		t.Errorf("Description = %q, want %q", r.Description, want)
 	}
 }
 

@@ -1,0 +1,76 @@
+package store_test
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/remedy-grievance/remedy/internal/grievance"
+	"github.com/remedy-grievance/remedy/internal/seal"
+	"github.com/remedy-grievance/remedy/internal/store"
+	"github.com/remedy-grievance/remedy/internal/store/storetest"
+)
+
+// BenchmarkInbox measures the desk's list on a seeded data folder:
+//
+//	go run ./cmd/remedy seed --data /tmp/m1 --cases 1000000
+//	REMEDY_BENCH_DATA=/tmp/m1 go test -run '^$' -bench Inbox -benchtime 200x ./internal/store/
+//
+// Each scenario reports the p50 and p95 server time of one page (the query, the page's details
+// and the counts).
+func BenchmarkInbox(b *testing.B) {
+	dir := os.Getenv("REMEDY_BENCH_DATA")
+	if dir == "" {
+		b.Skip("set REMEDY_BENCH_DATA to a data folder made by remedy seed")
+	}
+	keys, _, err := seal.LoadKeyring(filepath.Join(dir, "remedy.key"), "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := store.Open(ctx, store.Config{DataDir: dir, Keys: keys, Timeline: storetest.Timeline(b)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	members, _ := s.Members(ctx)
+	now := time.Now()
+	scenarios := []struct {
+		name string
+		f    store.InboxFilter
+	}{
+		{"open-by-deadline", store.InboxFilter{}},
+		{"open-page-20", store.InboxFilter{Page: 20}},
+		{"overdue", store.InboxFilter{Overdue: true}},
+		{"due-within-7-days", store.InboxFilter{DueWithinDays: 7}},
+		{"screening", store.InboxFilter{Stages: []grievance.CaseStage{grievance.CaseScreening}}},
+		{"referral-in-dialogue", store.InboxFilter{ReferralStage: grievance.ReferralDialogue}},
+		{"member", store.InboxFilter{MemberID: members[0].ID}},
+		{"country-VN", store.InboxFilter{Country: "VN"}},
+		{"category-forced-labour", store.InboxFilter{Category: "forced_labour"}},
+		{"language-my", store.InboxFilter{Language: "my"}},
+		{"in-danger", store.InboxFilter{Urgency: "immediate_danger"}},
+		{"closed-newest-first", store.InboxFilter{Stages: []grievance.CaseStage{grievance.CaseClosed}, Sort: "received"}},
+		{"all-stages-VN-wages", store.InboxFilter{Stages: grievance.CaseStages, Country: "VN", Category: "wages_benefits", Sort: "received"}},
+	}
+	for _, sc := range scenarios {
+		b.Run(sc.name, func(b *testing.B) {
+			lat := make([]time.Duration, 0, b.N)
+			var total int
+			for i := 0; i < b.N; i++ {
+				start := time.Now()
+				in, err := s.Inbox(ctx, sc.f, now)
+				if err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(start))
+				total = in.Total
+			}
+			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(lat[len(lat)*95/100].Microseconds())/1000, "p95-ms")
+			b.ReportMetric(float64(total), "matching")
+		})
+	}
+}

@@ -20,7 +20,7 @@ type InboxFilter struct {
 	Category      grievance.Category
 	Language      string
 	Urgency       grievance.Urgency
-	HandlerID     int64 // "assigned to me"
+	HandlerID     int64  // "assigned to me"
 	Sort          string // "due" (default), "received", "reference"
 	Page          int    // 1-based
 	PerPage       int

@@ -25,7 +25,7 @@ func TestInboxFiltersSortsAndCounts(t *testing.T) {
 			}
 			return mustFile(t, s, r).CaseID
 		}
-		old := file(20, "VN", "vi", "wages_benefits", alpha, "normal")         // ack overdue
+		old := file(20, "VN", "vi", "wages_benefits", alpha, "normal")           // ack overdue
 		recent := file(1, "VN", "vi", "forced_labour", beta, "immediate_danger") // due in 6 days
 		jp := file(3, "JP", "ja", "working_hours", alpha, "normal")
 		closed := file(30, "TH", "th", "wages_benefits", 0, "normal")

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/remedy-grievance/remedy/internal/digits"
 	"github.com/remedy-grievance/remedy/internal/grievance"
 	"github.com/remedy-grievance/remedy/internal/locale"
 	"github.com/remedy-grievance/remedy/internal/web"
@@ -157,30 +158,13 @@ func (f *reportForm) report(lang string) (grievance.Report, map[string]string) {
 		r.VulnerableGroups = append(r.VulnerableGroups, grievance.VulnerableGroup(g))
 	}
 	if s := strings.TrimSpace(v.PeopleAffected); s != "" {
-		n, err := strconv.Atoi(toASCIIDigits(s))
+		n, err := strconv.Atoi(digits.ASCII(s))
 		if err != nil {
 			problems["people_affected"] = "not_a_number"
 		}
 		r.PeopleAffected = n
 	}
 	return r, problems
-}
-
-// toASCIIDigits reads numbers typed with full-width, Arabic-Indic, Devanagari, Bengali, Thai,
-// Khmer or Myanmar digits.
-func toASCIIDigits(s string) string {
-	zeros := []rune{'０', '٠', '۰', '०', '০', '๐', '០', '၀'}
-	var b strings.Builder
-	for _, c := range s {
-		for _, z := range zeros {
-			if c >= z && c <= z+9 {
-				c = '0' + (c - z)
-				break
-			}
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }
 
 // fieldOrder is the order of the form, for the error summary.

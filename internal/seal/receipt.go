@@ -9,6 +9,8 @@ import (
 	"math/big"
 	"strings"
 	"unicode"
+
+	"github.com/remedy-grievance/remedy/internal/digits"
 )
 
 const receiptDigits = 16
@@ -24,19 +26,6 @@ func (k *Keyring) NewReceipt() (string, error) {
 		return "", fmt.Errorf("seal: generate receipt: %w", err)
 	}
 	return fmt.Sprintf("%0*d", receiptDigits, n.Int64()), nil
-}
-
-// digitValue maps decimal digits a reporter's keyboard may produce to 0-9.
-// Besides ASCII and full-width (Japanese IME) digits it accepts Arabic-Indic,
-// Eastern Arabic-Indic (Persian/Urdu) and Myanmar digits, which phones in
-// those locales type by default.
-func digitValue(r rune) (byte, bool) {
-	for _, zero := range [...]rune{'0', '\uFF10', '\u0660', '\u06F0', '\u1040'} {
-		if r >= zero && r <= zero+9 {
-			return byte('0' + r - zero), true
-		}
-	}
-	return 0, false
 }
 
 // receiptSeparator reports characters people or IMEs put between digit
@@ -57,11 +46,11 @@ func NormalizeReceipt(s string) (string, bool) {
 	var out [receiptDigits]byte
 	n := 0
 	for _, r := range s {
-		if d, ok := digitValue(r); ok {
+		if d, ok := digits.Value(r); ok {
 			if n == receiptDigits {
 				return "", false
 			}
-			out[n] = d
+			out[n] = '0' + d
 			n++
 			continue
 		}

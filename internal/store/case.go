@@ -239,6 +239,30 @@ func (s *Store) caseKey(ctx context.Context, q querier, caseID int64) (*seal.Cas
 	return s.keys.UnwrapCaseKey(wrapped)
 }
 
+// txKey unwraps a case's key at most once in a transaction, and only if something needs it.
+type txKey struct {
+	s      *Store
+	ctx    context.Context
+	tx     *sql.Tx
+	caseID int64
+	key    *seal.CaseKey
+}
+
+func (s *Store) lazyKey(ctx context.Context, tx *sql.Tx, caseID int64) *txKey {
+	return &txKey{s: s, ctx: ctx, tx: tx, caseID: caseID}
+}
+
+func (k *txKey) get() (*seal.CaseKey, error) {
+	if k.key == nil {
+		key, err := k.s.caseKey(k.ctx, k.tx, k.caseID)
+		if err != nil {
+			return nil, err
+		}
+		k.key = key
+	}
+	return k.key, nil
+}
+
 type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)

@@ -51,7 +51,7 @@ func (s *Store) CreateMessage(ctx context.Context, m NewMessage) (int64, error) 
 			return err
 		}
 		if m.Author.Role == string(grievance.RoleReporter) && grievance.CaseStage(stage) == grievance.CaseAwaitingInformation {
-			return s.moveCase(ctx, tx, m.CaseID, grievance.CaseChange{From: grievance.CaseAwaitingInformation, To: grievance.CaseScreening, Role: grievance.RoleReporter}, m.Author, nil)
+			return s.moveCase(ctx, tx, &txKey{caseID: m.CaseID, key: key}, grievance.CaseChange{From: grievance.CaseAwaitingInformation, To: grievance.CaseScreening, Role: grievance.RoleReporter}, m.Author, nil)
 		}
 		return nil
 	})

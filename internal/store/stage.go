@@ -42,7 +42,8 @@ func (s *Store) ChangeCaseStage(ctx context.Context, c CaseStageChange) error {
 			To: c.To, Role: grievance.Role(c.Actor.Role), Reason: reason, NotAcceptedReason: c.NotAcceptedReason,
 			ReferralText: c.ReferralText, Outcome: c.Outcome, Companies: len(c.Referrals),
 		}
-		if err := s.moveCase(ctx, tx, c.CaseID, change, c.Actor, c.Referrals); err != nil {
+		key := s.lazyKey(ctx, tx, c.CaseID)
+		if err := s.moveCase(ctx, tx, key, change, c.Actor, c.Referrals); err != nil {
 			return err
 		}
 		toReporter := ""
@@ -55,11 +56,11 @@ func (s *Store) ChangeCaseStage(ctx context.Context, c CaseStageChange) error {
 		if strings.TrimSpace(toReporter) == "" {
 			return nil
 		}
-		key, err := s.caseKey(ctx, tx, c.CaseID)
+		k, err := key.get()
 		if err != nil {
 			return err
 		}
-		_, err = s.insertMessage(ctx, tx, key, NewMessage{CaseID: c.CaseID, Thread: ThreadReporter, Author: c.Actor, Body: toReporter})
+		_, err = s.insertMessage(ctx, tx, k, NewMessage{CaseID: c.CaseID, Thread: ThreadReporter, Author: c.Actor, Body: toReporter})
 		return err
 	})
 }
@@ -73,7 +74,8 @@ func (s *Store) forUpdate() string {
 }
 
 // moveCase applies one case transition inside tx after asking the rules.
-func (s *Store) moveCase(ctx context.Context, tx *sql.Tx, caseID int64, change grievance.CaseChange, actor Actor, referrals []NewReferral) error {
+func (s *Store) moveCase(ctx context.Context, tx *sql.Tx, key *txKey, change grievance.CaseChange, actor Actor, referrals []NewReferral) error {
+	caseID := key.caseID
 	var from string
 	var consent bool
 	err := tx.QueryRowContext(ctx, s.q(`SELECT stage, consent_share_identity FROM cases WHERE id = ?`+s.forUpdate()), caseID).Scan(&from, &consent)
@@ -118,7 +120,7 @@ func (s *Store) moveCase(ctx context.Context, tx *sql.Tx, caseID int64, change g
 	if change.NotAcceptedReason != "" {
 		code = string(change.NotAcceptedReason)
 	}
-	if err := s.insertStageEvent(ctx, tx, caseID, 0, from, string(change.To), code, change.Reason, actor); err != nil {
+	if err := s.insertStageEvent(ctx, tx, key, 0, from, string(change.To), code, change.Reason, actor); err != nil {
 		return err
 	}
 	if err := s.appendAudit(ctx, tx, actor, "case.stage", caseID, map[string]any{"from": from, "to": change.To, "code": code}); err != nil {
@@ -128,21 +130,22 @@ func (s *Store) moveCase(ctx context.Context, tx *sql.Tx, caseID int64, change g
 		if r.ShareIdentity && !consent {
 			return &grievance.RuleError{Code: "identity_consent_missing", Field: "share_identity", From: from, To: string(change.To), Role: change.Role}
 		}
-		if err := s.insertReferral(ctx, tx, caseID, r, actor); err != nil {
+		if err := s.insertReferral(ctx, tx, key, r, actor); err != nil {
 			return err
 		}
 	}
 	return s.refreshCaseDue(ctx, tx, caseID)
 }
 
-func (s *Store) insertStageEvent(ctx context.Context, tx *sql.Tx, caseID, referralID int64, from, to, code, reason string, actor Actor) error {
+func (s *Store) insertStageEvent(ctx context.Context, tx *sql.Tx, key *txKey, referralID int64, from, to, code, reason string, actor Actor) error {
+	caseID := key.caseID
 	var sealedReason []byte
 	if strings.TrimSpace(reason) != "" {
-		key, err := s.caseKey(ctx, tx, caseID)
+		k, err := key.get()
 		if err != nil {
 			return err
 		}
-		sealedReason = key.SealString(fieldStageReason, reason)
+		sealedReason = k.SealString(fieldStageReason, reason)
 	}
 	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO stage_events (case_id, referral_id, from_stage, to_stage, at, actor_role, actor_user_id, code, reason_sealed)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), caseID, nullInt(referralID), from, to, utc(s.now()), actor.Role, nullInt(actor.UserID), code, sealedReason)
@@ -186,7 +189,8 @@ func (s *Store) referralStages(ctx context.Context, tx *sql.Tx, caseID int64) ([
 	return out, rows.Err()
 }
 
-func (s *Store) insertReferral(ctx context.Context, tx *sql.Tx, caseID int64, r NewReferral, actor Actor) error {
+func (s *Store) insertReferral(ctx context.Context, tx *sql.Tx, key *txKey, r NewReferral, actor Actor) error {
+	caseID := key.caseID
 	var memberID sql.NullInt64
 	err := tx.QueryRowContext(ctx, s.q(`SELECT member_id FROM case_companies WHERE id = ? AND case_id = ?`), r.CompanyID, caseID).Scan(&memberID)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -195,7 +199,7 @@ func (s *Store) insertReferral(ctx context.Context, tx *sql.Tx, caseID int64, r 
 	if err != nil {
 		return err
 	}
-	key, err := s.caseKey(ctx, tx, caseID)
+	k, err := key.get()
 	if err != nil {
 		return err
 	}
@@ -205,11 +209,11 @@ func (s *Store) insertReferral(ctx context.Context, tx *sql.Tx, caseID int64, r 
 	err = tx.QueryRowContext(ctx, s.q(`INSERT INTO referrals (case_id, company_id, member_id, stage, stage_entered_at, forwarded_at, due_at, share_identity, updated_at, shared_narrative_sealed)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		caseID, r.CompanyID, memberID, string(grievance.ReferralForwarded), now, now, utc(due), r.ShareIdentity, now,
-		key.SealString("referral.shared_narrative", r.SharedNarrative)).Scan(&id)
+		k.SealString("referral.shared_narrative", r.SharedNarrative)).Scan(&id)
 	if err != nil {
 		return err
 	}
-	if err := s.insertStageEvent(ctx, tx, caseID, id, "", string(grievance.ReferralForwarded), "", "", actor); err != nil {
+	if err := s.insertStageEvent(ctx, tx, key, id, "", string(grievance.ReferralForwarded), "", "", actor); err != nil {
 		return err
 	}
 	return s.appendAudit(ctx, tx, actor, "referral.create", caseID, map[string]any{"referral": id, "member": memberID.Int64, "share_identity": r.ShareIdentity})
@@ -267,7 +271,7 @@ func (s *Store) ChangeReferralStage(ctx context.Context, c ReferralStageChange) 
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE referrals SET `+sets+` WHERE id = ?`), append(args, c.ReferralID)...); err != nil {
 			return err
 		}
-		if err := s.insertStageEvent(ctx, tx, caseID, c.ReferralID, from, string(c.To), string(c.Outcome), c.Reason, c.Actor); err != nil {
+		if err := s.insertStageEvent(ctx, tx, s.lazyKey(ctx, tx, caseID), c.ReferralID, from, string(c.To), string(c.Outcome), c.Reason, c.Actor); err != nil {
 			return err
 		}
 		return s.appendAudit(ctx, tx, c.Actor, "referral.stage", caseID, map[string]any{"referral": c.ReferralID, "from": from, "to": c.To, "code": c.Outcome})

@@ -371,6 +371,27 @@ func TestNoReportTextReachesTheDatabaseInClear(t *testing.T) {
 			if err := s.ChangeCaseStage(ctx, store.CaseStageChange{CaseID: f.CaseID, To: grievance.CaseSuspended, Actor: h, Reason: marker("suspension_reason")}); err != nil {
 				t.Fatal(err)
 			}
+			// The bulk path (seed, history import) seals through its own multi-row inserts.
+			imported := sensitiveReport(func(f string) string { return marker("imported_" + f) })
+			imported.ReceivedAt = time.Now().Add(-40 * 24 * time.Hour)
+			t0 := imported.ReceivedAt
+			at := func(days int) time.Time { return t0.Add(time.Duration(days) * 24 * time.Hour) }
+			if _, err := s.ImportCases(ctx, []store.HistoricCase{{
+				Report: imported,
+				Events: []store.HistoricEvent{
+					{To: grievance.CaseAcknowledged, At: at(1), Role: grievance.RoleHandler},
+					{To: grievance.CaseScreening, At: at(2), Role: grievance.RoleHandler},
+					{To: grievance.CaseAwaitingInformation, At: at(3), Role: grievance.RoleHandler, Reason: marker("imported_question")},
+					{To: grievance.CaseScreening, At: at(4), Role: grievance.RoleReporter},
+					{To: grievance.CaseAccepted, At: at(5), Role: grievance.RoleHandler},
+				},
+				Referrals: []store.HistoricReferral{{CompanyIndex: 0, Events: []store.HistoricReferralEvent{
+					{To: grievance.ReferralResponded, At: at(6), Role: grievance.RoleHandler, Reason: marker("imported_referral_reason")},
+				}}},
+				Messages: []store.HistoricMessage{{Thread: store.ThreadReporter, AuthorRole: grievance.RoleReporter, Body: marker("imported_message"), At: at(4)}},
+			}}, h, false); err != nil {
+				t.Fatal(err)
+			}
 			var dump [][]byte
 			if d == store.SQLite {
 				dump = sqliteFiles(t, dir)

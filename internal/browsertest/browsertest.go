@@ -358,9 +358,6 @@ func (tab *Tab) settle() {
 	}
 }
 
-// Context is the tab's chromedp context, for actions this package has no helper for.
-func (tab *Tab) Context() context.Context { return tab.ctx }
-
 // Do runs actions on the tab, failing the test on the first error.
 func (tab *Tab) Do(actions ...chromedp.Action[chromedp.Void]) {
 	tab.t.Helper()

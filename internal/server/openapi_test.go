@@ -15,9 +15,9 @@ import (
 	"github.com/remedy-grievance/remedy/internal/store/storetest"
 )
 
-// TestOpenAPIListsEveryRoute keeps docs/openapi.yaml true: every API route the server has is
+// TestOpenAPIListsEveryAPIRoute keeps docs/openapi.yaml true: every API route the server has is
 // documented, and nothing documented is missing from the server.
-func TestOpenAPIListsEveryRoute(t *testing.T) {
+func TestOpenAPIListsEveryAPIRoute(t *testing.T) {
 	f, err := os.Open("../../docs/openapi.yaml")
 	if err != nil {
 		t.Fatal(err)

@@ -303,3 +303,20 @@ func TestBearerTokens(t *testing.T) {
 		}
 	})
 }
+
+func TestAnonymousReportsKeepNoIdentity(t *testing.T) {
+	s := storetest.Open(t, store.SQLite, storetest.Options{})
+	a := newApp(t, s)
+	_, receipt := file(t, a, with(validReport(), "anonymous", true, "identity_name", "Nguyen Van A", "identity_contact", "+84 90 111 2222"))
+	id, err := s.CaseIDByReceipt(context.Background(), receipt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	who, err := s.CaseIdentity(context.Background(), id, store.Actor{Role: "handler", UserID: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !who.Anonymous || who.Name != "" || who.Contact != "" {
+		t.Fatalf("an anonymous report kept %+v", who)
+	}
+}

@@ -120,7 +120,8 @@ func (r *Report) Normalize() {
 		r.Urgency = "normal"
 	}
 	if r.Anonymous {
-		r.ConsentShareIdentity = false
+		// An anonymous report keeps no identity, whatever else arrived with it.
+		r.IdentityName, r.IdentityContact, r.ConsentShareIdentity = "", "", false
 	}
 	r.Categories = dedupe(r.Categories)
 	r.VulnerableGroups = dedupe(r.VulnerableGroups)

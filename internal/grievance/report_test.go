@@ -226,13 +226,14 @@ func TestNormalizeDefaults(t *testing.T) {
 	}
 }
 
-func TestNormalizeAnonymousNeverConsents(t *testing.T) {
+func TestNormalizeAnonymousKeepsNoIdentity(t *testing.T) {
 	anon := minimalReport()
 	anon.Anonymous = true
 	anon.ConsentShareIdentity = true
+	anon.IdentityName, anon.IdentityContact = "Tanaka", "+81 90 0000 0000"
 	anon.Normalize()
-	if anon.ConsentShareIdentity {
-		t.Error("anonymous report keeps ConsentShareIdentity = true")
+	if anon.ConsentShareIdentity || anon.IdentityName != "" || anon.IdentityContact != "" {
+		t.Errorf("anonymous report keeps identity: consent=%v name=%q contact=%q", anon.ConsentShareIdentity, anon.IdentityName, anon.IdentityContact)
 	}
 
 	named := minimalReport()
@@ -240,8 +241,8 @@ func TestNormalizeAnonymousNeverConsents(t *testing.T) {
 	named.IdentityName = "Tanaka"
 	named.ConsentShareIdentity = true
 	named.Normalize()
-	if !named.ConsentShareIdentity {
-		t.Error("named report lost the reporter's consent")
+	if !named.ConsentShareIdentity || named.IdentityName != "Tanaka" {
+		t.Error("named report lost the reporter's name or consent")
 	}
 }
 

@@ -141,10 +141,6 @@ func (f *reportForm) report(lang string) (grievance.Report, map[string]string) {
 		Urgency: grievance.Urgency(v.Urgency), FearsRetaliation: v.FearsRetaliation, RemedySought: v.RemedySought,
 		RaisedElsewhere: v.RaisedElsewhere, RaisedElsewhereWhere: v.RaisedElsewhereWhere,
 	}
-	if r.Anonymous {
-		// Stale name fields from an earlier choice must not be stored for an anonymous reporter.
-		r.IdentityName, r.IdentityContact = "", ""
-	}
 	for _, c := range v.Companies {
 		if strings.TrimSpace(c.Name) == "" {
 			continue

@@ -6,13 +6,20 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"golang.org/x/text/language"
 )
 
-//go:embed catalogs/*.json
+//go:embed catalogs/*.json catalogs/staff/*.json
 var catalogFiles embed.FS
+
+// StaffLanguages are the languages of the staff surfaces (desk, member portal, experts, admin):
+// the secretariat, its member companies and its roster work in English and Japanese. Reporters'
+// pages are in every catalog language. Staff catalogs live in catalogs/staff/AREA.LANG.json so
+// that each surface keeps its own keys.
+var StaffLanguages = []string{"en", "ja"}
 
 // Fallback is the language whose catalog defines every key.
 const Fallback = "en"
@@ -31,6 +38,9 @@ func init() {
 	// The fallback goes first: the matcher answers with the first tag when nothing matches.
 	names := []string{Fallback}
 	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
 		if name := strings.TrimSuffix(e.Name(), ".json"); name != Fallback {
 			names = append(names, name)
 		}
@@ -48,6 +58,54 @@ func init() {
 		supported = append(supported, language.MustParse(name))
 	}
 	matcher = language.NewMatcher(supported)
+	loadStaffCatalogs()
+}
+
+// staffKeys records which staff catalog file defined each key, for the tests.
+var staffKeys = map[string]map[string]string{} // lang → key → file
+
+func loadStaffCatalogs() {
+	entries, err := catalogFiles.ReadDir("catalogs/staff")
+	if err != nil {
+		panic(err)
+	}
+	for _, e := range entries {
+		name := strings.TrimSuffix(e.Name(), ".json")
+		dot := strings.LastIndex(name, ".")
+		if dot < 0 {
+			panic("staff catalog " + e.Name() + " is not named AREA.LANG.json")
+		}
+		lang := name[dot+1:]
+		b, err := catalogFiles.ReadFile(path.Join("catalogs/staff", e.Name()))
+		if err != nil {
+			panic(err)
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			panic(fmt.Sprintf("catalog %s: %v", e.Name(), err))
+		}
+		if catalogs[lang] == nil {
+			panic("staff catalog " + e.Name() + ": " + lang + " has no public catalog")
+		}
+		if staffKeys[lang] == nil {
+			staffKeys[lang] = map[string]string{}
+		}
+		for k, v := range m {
+			if _, dup := catalogs[lang][k]; dup {
+				panic(fmt.Sprintf("catalog %s: key %s is defined twice", e.Name(), k))
+			}
+			catalogs[lang][k] = v
+			staffKeys[lang][k] = e.Name()
+		}
+	}
+}
+
+// MatchStaff is Match for the staff surfaces: English or Japanese.
+func MatchStaff(preferences ...string) string {
+	if lang := Match(preferences...); slices.Contains(StaffLanguages, lang) {
+		return lang
+	}
+	return Fallback
 }
 
 // Languages lists the supported languages, fallback first.

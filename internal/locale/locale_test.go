@@ -1,12 +1,20 @@
 package locale
 
 import (
+	"slices"
 	"sort"
+	"strings"
 	"testing"
 )
 
+// TestEveryCatalogHasEveryKey: every public key (the reporters' pages) is in every language.
 func TestEveryCatalogHasEveryKey(t *testing.T) {
-	want := Keys(Fallback)
+	var want []string
+	for _, k := range Keys(Fallback) {
+		if _, staff := staffKeys[Fallback][k]; !staff {
+			want = append(want, k)
+		}
+	}
 	sort.Strings(want)
 	if len(want) == 0 {
 		t.Fatal("the fallback catalog is empty")
@@ -18,7 +26,7 @@ func TestEveryCatalogHasEveryKey(t *testing.T) {
 			if catalogs[lang][k] == "" {
 				t.Errorf("%s: %s is empty", lang, k)
 			}
-			if _, ok := catalogs[Fallback][k]; !ok {
+			if _, ok := catalogs[Fallback][k]; !ok && staffKeys[lang][k] == "" {
 				t.Errorf("%s: %s is not in the %s catalog", lang, k, Fallback)
 			}
 		}
@@ -26,6 +34,46 @@ func TestEveryCatalogHasEveryKey(t *testing.T) {
 			if !have[k] {
 				t.Errorf("%s: missing %s", lang, k)
 			}
+		}
+	}
+}
+
+// TestStaffCatalogsHaveEveryKey: every staff key is in English and Japanese, defined by files of
+// the same area, and no staff key appears in a language the staff surfaces do not offer.
+func TestStaffCatalogsHaveEveryKey(t *testing.T) {
+	en := staffKeys[Fallback]
+	for _, lang := range StaffLanguages {
+		have := staffKeys[lang]
+		for k, file := range en {
+			other, ok := have[k]
+			if !ok {
+				t.Errorf("%s: missing staff key %s (from %s)", lang, k, file)
+				continue
+			}
+			if strings.SplitN(other, ".", 2)[0] != strings.SplitN(file, ".", 2)[0] {
+				t.Errorf("%s: %s is in %s but in %s in English", lang, k, other, file)
+			}
+			if catalogs[lang][k] == "" {
+				t.Errorf("%s: %s is empty", lang, k)
+			}
+		}
+		for k, file := range have {
+			if _, ok := en[k]; !ok {
+				t.Errorf("%s: %s (in %s) is not in the English staff catalogs", lang, k, file)
+			}
+		}
+	}
+	for lang := range staffKeys {
+		if !slices.Contains(StaffLanguages, lang) {
+			t.Errorf("staff catalogs in %s, which is not a staff language", lang)
+		}
+	}
+}
+
+func TestMatchStaff(t *testing.T) {
+	for pref, want := range map[string]string{"ja-JP": "ja", "vi": "en", "en-GB": "en", "": "en"} {
+		if got := MatchStaff(pref); got != want {
+			t.Errorf("MatchStaff(%q) = %s, want %s", pref, got, want)
 		}
 	}
 }

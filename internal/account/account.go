@@ -30,7 +30,8 @@ const (
 	LoginPath = "/staff/login"
 	TOTPPath  = "/staff/totp"
 	EnrolPath = "/staff/enrol"
-	HomePath  = "/desk"
+	// HomePath sends a signed-in user on to their role's own place (HomeFor).
+	HomePath = "/staff"
 )
 
 // DefaultIssuer names the platform in authenticator apps.
@@ -67,6 +68,12 @@ func (h *Handler) Register(mux web.Router) {
 	mux.HandleFunc("GET "+EnrolPath+"/qr.png", h.enrolQR)
 	mux.HandleFunc("POST "+EnrolPath, h.enrolSubmit)
 	mux.HandleFunc("POST /staff/logout", h.logout)
+	mux.HandleFunc("GET "+HomePath, h.RequireFunc(h.home))
+}
+
+func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
+	u, _ := UserFrom(r.Context())
+	http.Redirect(w, r, HomeFor(u.Role), http.StatusSeeOther)
 }
 
 // RoleRequiresTOTP reports whether a role always needs the second factor: the secretariat's

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -40,6 +41,33 @@ func NewPage(r *http.Request, titleKey string) *Page {
 	for _, code := range locale.Languages() {
 		p.Languages = append(p.Languages, LanguageOption{Code: code, Name: NativeName(code), Current: code == lang})
 	}
+	p.Title = p.T(titleKey)
+	return p
+}
+
+// NewStaffPage starts a staff page: in English or Japanese (locale.StaffLanguages), headed by
+// the staff frame. The nav entry whose path prefixes the request's is marked current.
+func NewStaffPage(r *http.Request, titleKey string, frame StaffFrame) *Page {
+	var prefs []string
+	if c, err := r.Cookie(LanguageCookie); err == nil {
+		prefs = append(prefs, c.Value)
+	}
+	lang := locale.MatchStaff(append(prefs, r.Header.Get("Accept-Language"))...)
+	p := &Page{Lang: lang, Dir: direction(lang), Path: r.URL.RequestURI()}
+	for _, code := range locale.StaffLanguages {
+		p.Languages = append(p.Languages, LanguageOption{Code: code, Name: NativeName(code), Current: code == lang})
+	}
+	best := -1
+	for i, l := range frame.Nav {
+		if (r.URL.Path == l.Path || strings.HasPrefix(r.URL.Path, l.Path+"/")) && (best < 0 || len(l.Path) > len(frame.Nav[best].Path)) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		frame.Nav = slices.Clone(frame.Nav)
+		frame.Nav[best].Current = true
+	}
+	p.Staff = &frame
 	p.Title = p.T(titleKey)
 	return p
 }

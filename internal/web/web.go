@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/remedy-grievance/remedy/internal/locale"
 )
@@ -29,7 +30,46 @@ type Page struct {
 	Title     string
 	Path      string // the current path, so the language picker can come back to it
 	Languages []LanguageOption
+	Staff     *StaffFrame    // nil on the public pages
+	Zone      *time.Location // the platform's time zone, for dates; UTC when nil
 	Data      any
+}
+
+// Date formats t as a calendar day in the platform's zone (deadlines are calendar days there).
+func (p *Page) Date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(p.zone()).Format("2006-01-02")
+}
+
+// DateTime formats t to the minute in the platform's zone.
+func (p *Page) DateTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(p.zone()).Format("2006-01-02 15:04 MST")
+}
+
+func (p *Page) zone() *time.Location {
+	if p.Zone == nil {
+		return time.UTC
+	}
+	return p.Zone
+}
+
+// StaffFrame heads the staff surfaces: who is signed in, and the places their role may go.
+type StaffFrame struct {
+	Name string
+	Role string
+	Nav  []NavLink
+}
+
+// NavLink is one entry of the staff navigation; Key is its catalog key.
+type NavLink struct {
+	Path    string
+	Key     string
+	Current bool
 }
 
 // T translates key into the page's language; args fill its %-verbs.
@@ -57,8 +97,10 @@ var funcs = template.FuncMap{
 		}
 		return false
 	},
-	"add":   func(a, b int) int { return a + b },
-	"lower": strings.ToLower,
+	"add":    func(a, b int) int { return a + b },
+	"list":   func(v ...string) []string { return v },
+	"native": NativeName,
+	"lower":  strings.ToLower,
 }
 
 // NewRenderer parses every page template with the layout.

@@ -83,3 +83,11 @@ func (s *Store) Members(ctx context.Context) ([]Member, error) {
 	}
 	return out, aliases.Err()
 }
+
+// DisplayName is the member's name in lang where it has one (Japanese), else in English.
+func (m Member) DisplayName(lang string) string {
+	if lang == "ja" && m.NameJA != "" {
+		return m.NameJA
+	}
+	return m.NameEN
+}

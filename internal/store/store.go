@@ -230,3 +230,6 @@ func nullInt(v int64) any {
 // DB is the underlying write pool, for maintenance commands and tests that must reach past the
 // store (e.g. to tamper with the audit log on purpose).
 func (s *Store) DB() *sql.DB { return s.db }
+
+// Now is the store's clock (Config.Now): pages judge deadlines by the clock the store writes by.
+func (s *Store) Now() time.Time { return s.now() }

@@ -13,8 +13,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/remedy-grievance/remedy/internal/account"
+	"github.com/remedy-grievance/remedy/internal/admin"
 	"github.com/remedy-grievance/remedy/internal/api"
+	"github.com/remedy-grievance/remedy/internal/desk"
+	"github.com/remedy-grievance/remedy/internal/expert"
 	"github.com/remedy-grievance/remedy/internal/intake"
+	"github.com/remedy-grievance/remedy/internal/member"
 	"github.com/remedy-grievance/remedy/internal/store"
 	"github.com/remedy-grievance/remedy/internal/web"
 )
@@ -37,8 +42,15 @@ func Routes(s *store.Store, log *slog.Logger) *Router {
 	receipts := web.NewThrottle(web.DefaultThrottlePolicy, time.Now)
 	r.HandleFunc("GET /healthz", health(s))
 	r.Handle("GET /static/", web.Static())
+	render := web.NewRenderer(log)
 	api.New(s, log, receipts).Register(r)
-	intake.New(s, web.NewRenderer(log), receipts, log).Register(r)
+	intake.New(s, render, receipts, log).Register(r)
+	accounts := account.New(s, render, nil, log)
+	accounts.Register(r)
+	desk.New(s, render, accounts, log).Register(r)
+	member.New(s, render, accounts, log).Register(r)
+	expert.New(s, render, accounts, log).Register(r)
+	admin.New(s, render, accounts, log).Register(r)
 	return r
 }
 

@@ -1,0 +1,68 @@
+// Package desk serves the secretariat's pages: the inbox, the case page and its actions,
+// screening, and reports entered by a handler. Every page is for handlers only (account.Require);
+// every action asks the domain (package grievance) what is allowed. One file per action.
+package desk
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/remedy-grievance/remedy/internal/account"
+	"github.com/remedy-grievance/remedy/internal/grievance"
+	"github.com/remedy-grievance/remedy/internal/store"
+	"github.com/remedy-grievance/remedy/internal/web"
+)
+
+// Handler serves the desk.
+type Handler struct {
+	store    *store.Store
+	render   *web.Renderer
+	accounts *account.Handler
+	log      *slog.Logger
+}
+
+// New makes the desk's handler.
+func New(s *store.Store, render *web.Renderer, accounts *account.Handler, log *slog.Logger) *Handler {
+	return &Handler{store: s, render: render, accounts: accounts, log: log}
+}
+
+// Register adds the desk's routes, each for handlers only.
+func (h *Handler) Register(mux web.Router) {
+	handle := func(pattern string, fn http.HandlerFunc) {
+		mux.HandleFunc(pattern, h.accounts.RequireFunc(fn, grievance.RoleHandler))
+	}
+	handle("GET /desk", h.inbox)
+}
+
+// user is the signed-in handler (Require put them in the context).
+func user(r *http.Request) store.User {
+	u, _ := account.UserFrom(r.Context())
+	return u
+}
+
+// pathID reads a numeric path value; a malformed one is simply not found.
+func pathID(r *http.Request, name string) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	return id, err == nil && id > 0
+}
+
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
+	p := h.accounts.Page(r, "notice.not_found_title")
+	p.Data = "common.not_found"
+	h.render.Render(w, http.StatusNotFound, "notice", p)
+}
+
+// fail answers a store error: not found and forbidden look alike, anything else is logged
+// (the route and the error only, never request content).
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrForbidden) {
+		h.notFound(w, r)
+		return
+	}
+	h.log.Error("desk page failed", "route", r.Pattern, "error", err.Error())
+	p := h.accounts.Page(r, "notice.error_title")
+	p.Data = "notice.error"
+	h.render.Render(w, http.StatusInternalServerError, "notice", p)
+}

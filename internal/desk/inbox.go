@@ -1,0 +1,150 @@
+package desk
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"github.com/remedy-grievance/remedy/internal/grievance"
+	"github.com/remedy-grievance/remedy/internal/locale"
+	"github.com/remedy-grievance/remedy/internal/store"
+	"github.com/remedy-grievance/remedy/internal/web"
+)
+
+type inboxView struct {
+	Form       url.Values // the filter as typed, to keep it in the form and the links
+	Inbox      store.Inbox
+	Pages      int
+	PrevURL    string
+	NextURL    string
+	StageTabs  []stageTab
+	Members    []store.Member
+	Countries  []web.CountryOption
+	Languages  []string
+	Categories []grievance.Category
+	Urgencies  []grievance.Urgency
+	Referral   []grievance.ReferralStage
+	MemberName map[int64]string
+}
+
+type stageTab struct {
+	Stage   grievance.CaseStage
+	Count   int
+	URL     string
+	Current bool
+}
+
+// inboxFilter reads the inbox's query string. Unknown codes are dropped, not errors: a link
+// with a stale filter still shows a list.
+func inboxFilter(q url.Values, me int64) store.InboxFilter {
+	var f store.InboxFilter
+	for _, s := range q["stage"] {
+		if st := grievance.CaseStage(s); st.Valid() {
+			f.Stages = append(f.Stages, st)
+		}
+	}
+	if q.Get("stage") == "all" {
+		f.Stages = grievance.CaseStages
+	}
+	if st := grievance.ReferralStage(q.Get("referral")); st.Valid() {
+		f.ReferralStage = st
+	}
+	switch d := q.Get("due"); d {
+	case "overdue":
+		f.Overdue = true
+	default:
+		if n, err := strconv.Atoi(d); err == nil && n > 0 && n <= 366 {
+			f.DueWithinDays = n
+		}
+	}
+	f.MemberID, _ = strconv.ParseInt(q.Get("member"), 10, 64)
+	if c := q.Get("country"); grievance.ValidCountry(c) {
+		f.Country = c
+	}
+	if c := grievance.Category(q.Get("category")); c.Valid() {
+		f.Category = c
+	}
+	if l := q.Get("language"); slices.Contains(locale.Languages(), l) {
+		f.Language = l
+	}
+	if u := grievance.Urgency(q.Get("urgency")); u.Valid() {
+		f.Urgency = u
+	}
+	if q.Get("mine") == "1" {
+		f.HandlerID = me
+	}
+	switch q.Get("sort") {
+	case "received", "reference":
+		f.Sort = q.Get("sort")
+	}
+	f.Page, _ = strconv.Atoi(q.Get("page"))
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	f.PerPage = 50
+	return f
+}
+
+// withQuery is the inbox's URL with one parameter changed (and the page reset unless it is the
+// page that changes).
+func withQuery(q url.Values, key, value string) string {
+	c := url.Values{}
+	for k, v := range q {
+		c[k] = slices.Clone(v)
+	}
+	if key != "page" {
+		c.Del("page")
+	}
+	if value == "" {
+		c.Del(key)
+	} else {
+		c.Set(key, value)
+	}
+	if len(c) == 0 {
+		return "/desk"
+	}
+	return "/desk?" + c.Encode()
+}
+
+func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := inboxFilter(q, user(r).ID)
+	in, err := h.store.Inbox(r.Context(), f, h.store.Now())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	members, err := h.store.Members(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p := h.accounts.Page(r, "desk.inbox.title")
+	v := inboxView{
+		Form: q, Inbox: in, Members: members, Countries: web.Countries(p.Lang),
+		Languages: locale.Languages(), Categories: grievance.Categories, Urgencies: grievance.Urgencies,
+		Referral: grievance.ReferralStages, MemberName: map[int64]string{},
+	}
+	for _, m := range members {
+		v.MemberName[m.ID] = m.DisplayName(p.Lang)
+	}
+	v.Pages = (in.Total + in.PerPage - 1) / in.PerPage
+	if in.Page > 1 {
+		v.PrevURL = withQuery(q, "page", strconv.Itoa(in.Page-1))
+	}
+	if in.Page < v.Pages {
+		v.NextURL = withQuery(q, "page", strconv.Itoa(in.Page+1))
+	}
+	for _, st := range grievance.CaseStages {
+		if st.Final() {
+			continue
+		}
+		v.StageTabs = append(v.StageTabs, stageTab{
+			Stage: st, Count: in.StageCounts[st], URL: withQuery(q, "stage", string(st)),
+			Current: len(f.Stages) == 1 && f.Stages[0] == st,
+		})
+	}
+	p.Data = v
+	h.render.Render(w, http.StatusOK, "desk_inbox", p)
+}

@@ -1,11 +1,17 @@
 // Package expert serves the independent experts: they see only the cases assigned to them, after
 // declaring no conflict of interest, record findings and take the transitions experts may take.
+// Every gate is in the store (ExpertCase, AddFinding, ChangeReferralStage answer ErrNotFound
+// to an expert who may not act), so a page cannot forget one. One file per action.
 package expert
 
 import (
+	"errors"
 	"log/slog"
+	"net/http"
+	"strconv"
 
 	"github.com/remedy-grievance/remedy/internal/account"
+	"github.com/remedy-grievance/remedy/internal/grievance"
 	"github.com/remedy-grievance/remedy/internal/store"
 	"github.com/remedy-grievance/remedy/internal/web"
 )
@@ -24,4 +30,64 @@ func New(s *store.Store, render *web.Renderer, accounts *account.Handler, log *s
 }
 
 // Register adds the expert routes, each for experts only.
-func (h *Handler) Register(mux web.Router) {}
+func (h *Handler) Register(mux web.Router) {
+	handle := func(pattern string, fn http.HandlerFunc) {
+		mux.HandleFunc(pattern, h.accounts.RequireFunc(fn, grievance.RoleExpert))
+	}
+	handle("GET /expert", h.caseList)
+	handle("GET /expert/cases/{id}/declaration", h.declarationShow)
+	handle("POST /expert/cases/{id}/declaration", h.declarationSubmit)
+	handle("GET /expert/cases/{id}", h.caseShow)
+	handle("POST /expert/cases/{id}/identity", h.identityShow)
+	handle("POST /expert/cases/{id}/findings", h.findingCreate)
+	handle("POST /expert/cases/{id}/referrals/{rid}/stage", h.referralStage)
+}
+
+// user is the signed-in expert (Require put them in the context).
+func user(r *http.Request) store.User {
+	u, _ := account.UserFrom(r.Context())
+	return u
+}
+
+// pathID reads a numeric path value; a malformed one is simply not found.
+func pathID(r *http.Request, name string) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	return id, err == nil && id > 0
+}
+
+// maxFormBytes bounds a posted form: a long finding fits many times over.
+const maxFormBytes = 1 << 20
+
+// parseForm reads a posted form within maxFormBytes; a larger one is refused (413) before any
+// of it is used.
+func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		p := h.accounts.Page(r, "expert.too_large_title")
+		p.Data = "expert.too_large"
+		h.render.Render(w, http.StatusRequestEntityTooLarge, "notice", p)
+		return false
+	}
+	return true
+}
+
+func caseURL(id int64) string { return "/expert/cases/" + strconv.FormatInt(id, 10) }
+
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
+	p := h.accounts.Page(r, "notice.not_found_title")
+	p.Data = "common.not_found"
+	h.render.Render(w, http.StatusNotFound, "notice", p)
+}
+
+// fail answers a store error: not found and forbidden look alike (an expert learns nothing
+// about cases that are not theirs), anything else is logged (route and error only).
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrForbidden) {
+		h.notFound(w, r)
+		return
+	}
+	h.log.Error("expert page failed", "route", r.Pattern, "error", err.Error())
+	p := h.accounts.Page(r, "notice.error_title")
+	p.Data = "notice.error"
+	h.render.Render(w, http.StatusInternalServerError, "notice", p)
+}

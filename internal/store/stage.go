@@ -230,7 +230,8 @@ type ReferralStageChange struct {
 }
 
 // ChangeReferralStage moves a referral. A member user can move only their own company's
-// referrals; any other referral is ErrNotFound to them, as if it did not exist.
+// referrals, an expert only those of cases they are assigned to and declared no conflict for;
+// any other referral is ErrNotFound to them, as if it did not exist.
 func (s *Store) ChangeReferralStage(ctx context.Context, c ReferralStageChange) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var caseID int64
@@ -240,6 +241,9 @@ func (s *Store) ChangeReferralStage(ctx context.Context, c ReferralStageChange) 
 			Scan(&caseID, &memberID, &from, &caseStage)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && c.Actor.Role == string(grievance.RoleMember) && memberID.Int64 != c.Actor.MemberID) {
 			return ErrNotFound
+		}
+		if err == nil && c.Actor.Role == string(grievance.RoleExpert) {
+			err = s.expertAccess(ctx, tx, caseID, c.Actor.UserID) // only an assigned, declared expert
 		}
 		if err != nil {
 			return err

@@ -270,7 +270,21 @@ func TestCaseLifecycleWithTwoReferrals(t *testing.T) {
 		if !errors.As(err, &re) || re.Code != "referrals_open" {
 			t.Fatalf("closing with an open referral: %v", err)
 		}
-		if err := step(rb.ID, grievance.ReferralConcluded, store.Actor{Role: "expert", UserID: h.UserID}, store.ReferralStageChange{Outcome: "not_substantiated"}); err != nil {
+		eid, err := s.CreateUser(ctx, store.User{Email: "expert@example.org", DisplayName: "Expert", Role: grievance.RoleExpert}, "$argon2id$x", system)
+		if err != nil {
+			t.Fatal(err)
+		}
+		expert := store.Actor{Role: "expert", UserID: eid}
+		if err := step(rb.ID, grievance.ReferralConcluded, expert, store.ReferralStageChange{Outcome: "not_substantiated"}); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("an expert not assigned to the case concluded its referral: %v", err)
+		}
+		if err := s.AssignExpert(ctx, f.CaseID, eid, h); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeclareNoConflict(ctx, f.CaseID, eid); err != nil {
+			t.Fatal(err)
+		}
+		if err := step(rb.ID, grievance.ReferralConcluded, expert, store.ReferralStageChange{Outcome: "not_substantiated"}); err != nil {
 			t.Fatal(err)
 		}
 		move(grievance.CaseClosed, store.CaseStageChange{Outcome: "partially_resolved"})

@@ -1,0 +1,56 @@
+package expert
+
+import (
+	"net/http"
+
+	"github.com/remedy-grievance/remedy/internal/store"
+)
+
+type declarationView struct {
+	Assignment store.ExpertAssignment
+	Errors     map[string]string // field → catalog key
+	Note       string            // kept when the form comes back
+}
+
+// Err is the message key for a field, or "".
+func (v declarationView) Err(field string) string { return v.Errors[field] }
+
+// declarationShow asks an assigned expert to declare, before anything of the case is shown,
+// that they have no conflict of interest, or to declare one.
+func (h *Handler) declarationShow(w http.ResponseWriter, r *http.Request) {
+	a, ok := h.pendingAssignment(w, r)
+	if !ok {
+		return
+	}
+	h.renderDeclaration(w, r, http.StatusOK, declarationView{Assignment: a})
+}
+
+// pendingAssignment loads the expert's assignment to the case in the path when it still awaits
+// the declaration. A declared expert is sent to the case; anyone else gets 404.
+func (h *Handler) pendingAssignment(w http.ResponseWriter, r *http.Request) (store.ExpertAssignment, bool) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		h.notFound(w, r)
+		return store.ExpertAssignment{}, false
+	}
+	a, err := h.store.ExpertAssignment(r.Context(), id, user(r).ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return a, false
+	}
+	if !a.ConflictAt.IsZero() {
+		h.notFound(w, r)
+		return a, false
+	}
+	if !a.DeclaredAt.IsZero() {
+		http.Redirect(w, r, caseURL(id), http.StatusSeeOther)
+		return a, false
+	}
+	return a, true
+}
+
+func (h *Handler) renderDeclaration(w http.ResponseWriter, r *http.Request, status int, v declarationView) {
+	p := h.accounts.Page(r, "expert.declaration.title")
+	p.Data = v
+	h.render.Render(w, status, "expert_declaration", p)
+}

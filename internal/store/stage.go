@@ -239,7 +239,7 @@ func (s *Store) ChangeReferralStage(ctx context.Context, c ReferralStageChange) 
 		var from, caseStage string
 		err := tx.QueryRowContext(ctx, s.q(`SELECT r.case_id, r.member_id, r.stage, c.stage FROM referrals r JOIN cases c ON c.id = r.case_id WHERE r.id = ?`+s.forUpdate()), c.ReferralID).
 			Scan(&caseID, &memberID, &from, &caseStage)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && c.Actor.Role == string(grievance.RoleMember) && memberID.Int64 != c.Actor.MemberID) {
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && c.Actor.Role == string(grievance.RoleMember) && (c.Actor.MemberID == 0 || memberID.Int64 != c.Actor.MemberID)) {
 			return ErrNotFound
 		}
 		if err == nil && c.Actor.Role == string(grievance.RoleExpert) {

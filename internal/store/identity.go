@@ -19,7 +19,7 @@ type Identity struct {
 // ErrForbidden is returned when the rules do not let the actor see what was asked.
 var ErrForbidden = errors.New("forbidden")
 
-// CaseIdentity opens a reporter's identity for actor. Every display is audited, in the same
+// CaseIdentity opens a reporter's identity for a handler. Every display is audited, in the same
 // transaction as the read, so no identity is ever shown without its audit entry.
 func (s *Store) CaseIdentity(ctx context.Context, caseID int64, actor Actor) (Identity, error) {
 	var id Identity
@@ -33,7 +33,9 @@ func (s *Store) CaseIdentity(ctx context.Context, caseID int64, actor Actor) (Id
 		if err != nil {
 			return err
 		}
-		if !grievance.MayViewIdentity(grievance.Role(actor.Role), id.Consent) {
+		// Members and experts read an identity only through their scoped reads
+		// (MemberReferralIdentity, ExpertIdentity), which check the referral or assignment too.
+		if actor.Role != string(grievance.RoleHandler) || !grievance.MayViewIdentity(grievance.Role(actor.Role), id.Consent) {
 			return ErrForbidden
 		}
 		key, err := s.caseKey(ctx, tx, caseID)

@@ -27,6 +27,14 @@ func TestEveryDisplayOfIdentityIsAudited(t *testing.T) {
 		if _, err := s.CaseIdentity(ctx, f.CaseID, member); !errors.Is(err, store.ErrForbidden) {
 			t.Fatalf("a member without consent saw the identity: %v", err)
 		}
+		consenting := report("named, consenting")
+		consenting.Anonymous, consenting.IdentityName, consenting.ConsentShareIdentity = false, "Somchai", true
+		fc := mustFile(t, s, consenting)
+		for _, who := range []store.Actor{member, {Role: string(grievance.RoleExpert), UserID: h.UserID}} {
+			if _, err := s.CaseIdentity(ctx, fc.CaseID, who); !errors.Is(err, store.ErrForbidden) {
+				t.Fatalf("%s read a consented identity without the scoped read: %v", who.Role, err)
+			}
+		}
 		if _, err := s.CaseIdentity(ctx, f.CaseID, store.Actor{Role: string(grievance.RoleAdmin), UserID: 1}); !errors.Is(err, store.ErrForbidden) {
 			t.Fatalf("an admin saw the identity: %v", err)
 		}

@@ -46,7 +46,7 @@ type Store struct {
 	db       *sql.DB // writes (and reads on PostgreSQL)
 	read     *sql.DB // reads; a separate pool on SQLite so readers never queue behind the writer
 	keys     *seal.Keyring
-	timeline grievance.Timeline
+	timeline liveTimeline // the deadline policy; an admin may change it while serving (SetTimeline)
 	now      func() time.Time
 	path     string // SQLite database file
 
@@ -67,7 +67,8 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err := cfg.Timeline.Validate(); err != nil {
 		return nil, err
 	}
-	s := &Store{keys: cfg.Keys, timeline: cfg.Timeline, now: cfg.Now}
+	s := &Store{keys: cfg.Keys, now: cfg.Now}
+	s.timeline.set(cfg.Timeline)
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -81,6 +82,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, err
 	}
 	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	// The timeline an admin saved replaces the configured periods; the zone stays the config's.
+	if err := s.loadTimeline(ctx, cfg.Timeline); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -153,7 +159,8 @@ func (s *Store) openPostgres(ctx context.Context, databaseURL string) error {
 func (s *Store) Dialect() Dialect { return s.dialect }
 
 // Timeline is the deadline policy the store computes due dates with.
-func (s *Store) Timeline() grievance.Timeline { return s.timeline }
+// It is safe to call while an admin changes it.
+func (s *Store) Timeline() grievance.Timeline { return s.timeline.get() }
 
 // Keys is the keyring the store seals with.
 func (s *Store) Keys() *seal.Keyring { return s.keys }

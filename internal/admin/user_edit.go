@@ -1,0 +1,122 @@
+package admin
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/remedy-grievance/remedy/internal/account"
+	"github.com/remedy-grievance/remedy/internal/store"
+)
+
+// userPage loads the form of user id's page, filled from the account as stored.
+func (h *Handler) userPage(r *http.Request, id int64) (userForm, error) {
+	f, err := h.newUserForm(r.Context())
+	if err != nil {
+		return f, err
+	}
+	u, err := h.store.User(r.Context(), id)
+	if err != nil {
+		return f, err
+	}
+	f.ID, f.Email, f.DisplayName, f.Role = u.ID, u.Email, u.DisplayName, string(u.Role)
+	if u.MemberID != 0 {
+		f.MemberID = strconv.FormatInt(u.MemberID, 10)
+		// A member that left is still this user's company: keep it selectable.
+		found := false
+		for _, m := range f.Members {
+			found = found || m.ID == u.MemberID
+		}
+		if !found {
+			if m, err := h.store.Member(r.Context(), u.MemberID); err == nil {
+				f.Members = append(f.Members, m.Member)
+			}
+		}
+	}
+	f.RequireTOTP = u.TOTPRequired
+	f.Account = u
+	f.Self = u.ID == user(r).ID
+	return f, nil
+}
+
+// userDone are the results a redirect to a user's page may announce.
+var userDone = map[string]string{
+	"created":    "admin.user.done_created",
+	"saved":      "common.saved",
+	"disabled":   "admin.user.done_disabled",
+	"enabled":    "admin.user.done_enabled",
+	"reset_totp": "admin.user.done_reset_totp",
+}
+
+func (h *Handler) userShow(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		h.notFound(w, r)
+		return
+	}
+	f, err := h.userPage(r, id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	f.ActionResult = userDone[r.URL.Query().Get("done")]
+	p := h.accounts.Page(r, "admin.user.edit_title")
+	p.Data = f
+	h.render.Render(w, http.StatusOK, "admin_user", p)
+}
+
+// userUpdate saves name, role, company and whether the second factor is required. The login
+// (email) does not change here.
+func (h *Handler) userUpdate(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id, ok := pathID(r, "id")
+	if !ok {
+		h.notFound(w, r)
+		return
+	}
+	f, err := h.userPage(r, id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := parseForm(w, r); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p := h.accounts.Page(r, "admin.user.edit_title")
+	email := f.Email
+	readUserForm(r, &f)
+	f.Email = email
+	f.Errors = fieldErrors{}
+	u := checkUser(&f, p)
+	if f.Self && string(u.Role) != string(f.Account.Role) {
+		f.Errors["role"] = p.T("admin.user.own_role")
+	}
+	if len(f.Errors) > 0 {
+		p.Data = f
+		h.render.Render(w, http.StatusUnprocessableEntity, "admin_user", p)
+		return
+	}
+	actor := user(r).Actor()
+	err = h.store.UpdateUser(ctx, u, actor)
+	if errors.Is(err, store.ErrOwnAccount) {
+		f.Errors["role"] = p.T("admin.user.own_role")
+		p.Data = f
+		h.render.Render(w, http.StatusUnprocessableEntity, "admin_user", p)
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	// Handlers and admins always need the second factor; the setting is for the other roles.
+	required := f.RequireTOTP && !account.RoleRequiresTOTP(u.Role)
+	if required != f.Account.TOTPRequired {
+		if err := h.store.SetUserTOTPRequired(ctx, id, required, actor); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	http.Redirect(w, r, fmt.Sprintf("/admin/users/%d?done=saved", id), http.StatusSeeOther)
+}

@@ -353,6 +353,23 @@ func (d *filler) accept(ctx context.Context, caseID int64, lc liveCase) error {
 	if err != nil {
 		return err
 	}
+	// The demo's expert investigates: assigned by the handler, and (for the cases they already
+	// concluded) past the conflict-of-interest declaration. Open investigations wait for it.
+	for i := range referrals {
+		path := referralPaths[lc.referrals[i]]
+		if !slices.Contains(path, grievance.ReferralInvestigation) {
+			continue
+		}
+		if err := s.AssignExpert(ctx, caseID, d.expert.UserID, d.handler); err != nil {
+			return err
+		}
+		if slices.Contains(path, grievance.ReferralConcluded) {
+			if err := s.DeclareNoConflict(ctx, caseID, d.expert.UserID); err != nil {
+				return err
+			}
+		}
+		break
+	}
 	for i, ref := range referrals {
 		contact := d.handler
 		if k := slices.Index(d.memberIDs, ref.MemberID); k >= 0 {

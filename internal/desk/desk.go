@@ -34,6 +34,23 @@ func (h *Handler) Register(mux web.Router) {
 		mux.HandleFunc(pattern, h.accounts.RequireFunc(fn, grievance.RoleHandler))
 	}
 	handle("GET /desk", h.inbox)
+	handle("GET /desk/cases/{id}", h.caseShow)
+	handle("POST /desk/cases/{id}/identity", h.caseIdentity)
+	handle("POST /desk/cases/{id}/stage", h.caseStage)
+	handle("POST /desk/cases/{id}/referrals/{rid}/stage", h.referralStage)
+	handle("POST /desk/cases/{id}/referrals/{rid}/monitoring", h.monitoringCreate)
+	handle("POST /desk/cases/{id}/messages", h.messageCreate)
+	handle("POST /desk/cases/{id}/messages/{mid}/translations", h.translationCreate)
+	handle("GET /desk/cases/{id}/files/{fid}", h.attachmentDownload)
+	handle("POST /desk/cases/{id}/handler", h.caseAssign)
+	handle("POST /desk/cases/{id}/experts", h.expertAssign)
+	handle("POST /desk/cases/{id}/experts/{uid}/remove", h.expertRemove)
+	handle("GET /desk/cases/{id}/screening", h.screeningShow)
+	handle("POST /desk/cases/{id}/screening/accept", h.screeningAccept)
+	handle("POST /desk/cases/{id}/screening/not-accepted", h.screeningDecline)
+	handle("POST /desk/cases/{id}/screening/question", h.screeningQuestion)
+	handle("GET /desk/intake", h.intakeForm)
+	handle("POST /desk/intake", h.intakeSubmit)
 }
 
 // user is the signed-in handler (Require put them in the context).

@@ -700,3 +700,13 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// For lets one step of a longer test (a t.Run subtest) drive a tab its parent opened: until the
+// step ends, a failure on the tab fails t (and stops that step only), then the parent again. The
+// tab keeps its cookies, so a person signed in in one step is still signed in in the next.
+func (tab *Tab) For(t testing.TB) *Tab {
+	prev := tab.t
+	tab.t = t
+	t.Cleanup(func() { tab.t = prev })
+	return tab
+}

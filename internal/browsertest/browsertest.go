@@ -521,11 +521,13 @@ var (
 	shotSetup sync.Once
 )
 
-// ScreenshotDir is test-artifacts/browser at the repository root; it is emptied of old PNGs the
-// first time a test process uses it.
+// ScreenshotDir is test-artifacts/browser/PACKAGE at the repository root (go test runs each
+// package's tests in its own process, at the same time: a folder each keeps them apart); it is
+// emptied of old PNGs the first time a test process uses it.
 func ScreenshotDir() (string, error) {
 	shotSetup.Do(func() {
-		dir, err := os.Getwd()
+		wd, err := os.Getwd()
+		dir := wd
 		for err == nil {
 			if _, statErr := os.Stat(filepath.Join(dir, "go.mod")); statErr == nil {
 				break
@@ -540,7 +542,12 @@ func ScreenshotDir() (string, error) {
 			shotErr = err
 			return
 		}
-		shotDir = filepath.Join(dir, "test-artifacts", "browser")
+		pkg, err := filepath.Rel(dir, wd)
+		if err != nil {
+			shotErr = err
+			return
+		}
+		shotDir = filepath.Join(dir, "test-artifacts", "browser", strings.ReplaceAll(filepath.ToSlash(pkg), "/", "-"))
 		if shotErr = os.MkdirAll(shotDir, 0o755); shotErr != nil {
 			return
 		}

@@ -18,6 +18,7 @@ type caseView struct {
 	AskSatisfaction     bool
 	Ratings             []int
 	SatisfactionComment string
+	ShowProgress        bool   // each company's progress, once the case is taken up
 	Notice              string // a catalog key
 	Errors              map[string]string
 	Summary             []errorItem
@@ -53,7 +54,11 @@ func (h *Handler) caseView(r *http.Request, caseID int64) (*caseView, error) {
 	}
 	tl := h.store.Timeline()
 	v := &caseView{Case: c, Final: c.Stage.Final(), AskSatisfaction: grievance.MayGiveSatisfaction(c.Stage),
-		Ratings: []int{5, 4, 3, 2, 1}, Notice: notices[r.URL.Query().Get("done")], Errors: map[string]string{}, zone: tl.Zone}
+		Ratings: []int{5, 4, 3, 2, 1}, SatisfactionComment: c.SatisfactionComment,
+		Notice: notices[r.URL.Query().Get("done")], Errors: map[string]string{}, zone: tl.Zone}
+	// While a case is paused or after it was withdrawn, a company's last stage would read as
+	// work still going on; the reporter sees it only while the case is taken up and once closed.
+	v.ShowProgress = len(c.Progress) > 0 && (c.Stage == grievance.CaseAccepted || c.Stage == grievance.CaseClosed)
 	if !c.DueAt.IsZero() {
 		// DueAt is the moment the deadline passes; the reporter is told the last day.
 		v.Due = v.Date(c.DueAt.Add(-time.Nanosecond))

@@ -16,7 +16,8 @@ func (h *Handler) followupSatisfaction(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 	rating, _ := strconv.Atoi(r.PostFormValue("rating"))
-	comment := r.PostFormValue("comment")
+	// Browsers send a textarea's line breaks as CRLF; stored text uses LF, as the report does.
+	comment := grievance.NormalizeNewlines(r.PostFormValue("comment"))
 	err := h.store.SetSatisfaction(r.Context(), id, rating, comment, store.Actor{Role: string(grievance.RoleReporter)})
 	var fe grievance.FieldErrors
 	var re *grievance.RuleError

@@ -99,7 +99,7 @@ func (h *Handler) newReportForm(ctx context.Context, lang string, v reportValues
 	}
 	f := &reportForm{
 		Values: v, Errors: map[string]string{}, Countries: web.Countries(lang),
-		ReporterTypes: grievance.ReporterTypes, ContactChannels: grievance.ContactChannels, Relations: grievance.Relations,
+		ReporterTypes: grievance.ReporterTypes, ContactChannels: grievance.ContactChannels, Relations: relationChoices(),
 		Categories: grievance.Categories, VulnerableGroups: grievance.VulnerableGroups, Urgencies: grievance.Urgencies,
 		MaxFiles: maxFiles, MaxFileMB: maxFileBytes >> 20,
 	}
@@ -117,6 +117,19 @@ func (h *Handler) newReportForm(ctx context.Context, lang string, v reportValues
 		}
 	}
 	return f, nil
+}
+
+// relationChoices lists "I do not know" first. A select with nothing chosen sends its first
+// option, so a reporter who leaves the list alone says they do not know how the company is
+// linked, never that it happened at the company itself.
+func relationChoices() []grievance.Relation {
+	out := []grievance.Relation{"unknown"}
+	for _, r := range grievance.Relations {
+		if r != "unknown" {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // memberID finds the member a typed company name stands for, by any of its names.

@@ -302,18 +302,30 @@ type Message struct {
 // ReporterCase is what a reporter sees of their own case: what they wrote, where it stands, and
 // the conversation with the secretariat. Nothing about companies' or internal threads.
 type ReporterCase struct {
-	ID           int64
-	Reference    string
-	Stage        grievance.CaseStage
-	ReceivedAt   time.Time
-	Language     string
-	Description  string
-	DueAt        time.Time
-	Outcome      grievance.Outcome
-	Satisfaction int // 0: not given
-	History      []StageChange
-	Messages     []Message
-	Attachments  []AttachmentInfo // the report's own files and those sent in the reporter thread
+	ID                  int64
+	Reference           string
+	Stage               grievance.CaseStage
+	ReceivedAt          time.Time
+	Language            string
+	Description         string
+	DueAt               time.Time
+	Outcome             grievance.Outcome
+	Satisfaction        int    // 0: not given
+	SatisfactionComment string // what the reporter added to their rating
+	History             []StageChange
+	Messages            []Message
+	Attachments         []AttachmentInfo   // the report's own files and those sent in the reporter thread
+	Progress            []ReporterProgress // one per referral, in the order of the report's companies
+}
+
+// ReporterProgress is how far one company's part of the case has gone, as its reporter may know
+// it: which company of the case it is by its place (Company 1 is the first the report names;
+// companies the secretariat added come after), its stage and, once concluded, its outcome. It
+// carries no name, nothing shared with the company and nothing the company wrote.
+type ReporterProgress struct {
+	Company int // 1-based place among the case's companies
+	Stage   grievance.ReferralStage
+	Outcome grievance.Outcome
 }
 
 // ReporterCase loads the reporter's view of a case.
@@ -323,8 +335,9 @@ func (s *Store) ReporterCase(ctx context.Context, caseID int64) (*ReporterCase, 
 	var due sql.NullTime
 	var stage, outcome string
 	var satisfaction sql.NullInt64
-	err := s.read.QueryRowContext(ctx, s.q(`SELECT reference, stage, received_at, language, due_at, description_sealed, outcome, satisfaction FROM cases WHERE id = ?`), caseID).
-		Scan(&c.Reference, &stage, &c.ReceivedAt, &c.Language, &due, &sealed, &outcome, &satisfaction)
+	var comment []byte
+	err := s.read.QueryRowContext(ctx, s.q(`SELECT reference, stage, received_at, language, due_at, description_sealed, outcome, satisfaction, satisfaction_comment_sealed FROM cases WHERE id = ?`), caseID).
+		Scan(&c.Reference, &stage, &c.ReceivedAt, &c.Language, &due, &sealed, &outcome, &satisfaction, &comment)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -339,7 +352,16 @@ func (s *Store) ReporterCase(ctx context.Context, caseID int64) (*ReporterCase, 
 	if c.Description, err = key.OpenString(fieldDescription, sealed); err != nil {
 		return nil, err
 	}
+	// The comment is shown again with the rating, so changing only the rating does not erase it.
+	if comment != nil {
+		if c.SatisfactionComment, err = key.OpenString(fieldSatisfactionComment, comment); err != nil {
+			return nil, err
+		}
+	}
 	if c.History, err = s.stageHistory(ctx, caseID, false); err != nil {
+		return nil, err
+	}
+	if c.Progress, err = s.reporterProgress(ctx, caseID); err != nil {
 		return nil, err
 	}
 	if c.Messages, err = s.messages(ctx, key, caseID, ThreadReporter); err != nil {
@@ -359,6 +381,29 @@ func (s *Store) ReporterCase(ctx context.Context, caseID int64) (*ReporterCase, 
 		}
 	}
 	return c, nil
+}
+
+// reporterProgress reads the stage and outcome of each referral of a case, numbered by its
+// company's place in the case; it reads no sealed column.
+func (s *Store) reporterProgress(ctx context.Context, caseID int64) ([]ReporterProgress, error) {
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT cc.position, r.stage, r.outcome FROM referrals r
+		JOIN case_companies cc ON cc.id = r.company_id WHERE r.case_id = ? ORDER BY cc.position, r.id`), caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ReporterProgress
+	for rows.Next() {
+		var p ReporterProgress
+		var stage, outcome string
+		if err := rows.Scan(&p.Company, &stage, &outcome); err != nil {
+			return nil, err
+		}
+		p.Company++
+		p.Stage, p.Outcome = grievance.ReferralStage(stage), grievance.Outcome(outcome)
+		out = append(out, p)
+	}
+	return out, rows.Err()
 }
 
 func (s *Store) stageHistory(ctx context.Context, caseID int64, withReferrals bool) ([]StageChange, error) {

@@ -31,7 +31,7 @@ func (s *Store) SetSatisfaction(ctx context.Context, caseID int64, rating int, c
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE cases SET satisfaction = ?, satisfaction_comment_sealed = ?, updated_at = ? WHERE id = ?`),
-			rating, key.SealString("case.satisfaction_comment", comment), utc(s.now()), caseID); err != nil {
+			rating, key.SealString(fieldSatisfactionComment, comment), utc(s.now()), caseID); err != nil {
 			return err
 		}
 		return s.appendAudit(ctx, tx, actor, "case.satisfaction", caseID, nil)

@@ -568,11 +568,12 @@ func (s *Store) insertBatch(ctx context.Context, tx *sql.Tx, cases []preparedCas
 		"identity_name_sealed", "identity_contact_sealed", "site_sealed", "when_happened_sealed", "description_sealed",
 		"remedy_sought_sealed", "raised_elsewhere_where_sealed"}}
 	tKeys := &bulkTable{name: "case_keys", cols: []string{"case_id", "holder", "wrapped"}}
-	tCategories := &bulkTable{name: "case_categories", cols: []string{"case_id", "category"}}
+	// case_stage and case_due_at copy the case's for the inbox's indexes (migration 00004).
+	tCategories := &bulkTable{name: "case_categories", cols: []string{"case_id", "category", "case_stage", "case_due_at"}}
 	tGroups := &bulkTable{name: "case_vulnerable_groups", cols: []string{"case_id", "grp"}}
-	tCompanies := &bulkTable{name: "case_companies", cols: []string{"id", "case_id", "position", "member_id", "name_sealed", "relation"}}
+	tCompanies := &bulkTable{name: "case_companies", cols: []string{"id", "case_id", "position", "member_id", "name_sealed", "relation", "case_stage", "case_due_at"}}
 	tReferrals := &bulkTable{name: "referrals", cols: []string{"id", "case_id", "company_id", "member_id", "stage", "stage_entered_at",
-		"forwarded_at", "due_at", "share_identity", "outcome", "remedy_types", "concluded_at", "updated_at"}}
+		"forwarded_at", "due_at", "share_identity", "outcome", "remedy_types", "concluded_at", "updated_at", "case_stage", "case_due_at"}}
 	tSteps := &bulkTable{name: "stage_events", cols: []string{"id", "case_id", "referral_id", "from_stage", "to_stage", "at", "actor_role", "code", "reason_sealed"}}
 	tMessages := &bulkTable{name: "messages", cols: []string{"id", "case_id", "thread", "author_role", "created_at", "body_sealed"}}
 	tAttachments := &bulkTable{name: "attachments", cols: []string{"case_id", "content_type", "size_bytes", "created_at", "name_sealed", "content_sealed"}}
@@ -593,14 +594,14 @@ func (s *Store) insertBatch(ctx context.Context, tx *sql.Tx, cases []preparedCas
 			pc.fields[0], pc.fields[1], pc.fields[2], pc.fields[3], pc.fields[4], pc.fields[5], pc.fields[6])
 		tKeys.args = append(tKeys.args, id, "kek", pc.wrapped)
 		for _, c := range r.Categories {
-			tCategories.args = append(tCategories.args, id, string(c))
+			tCategories.args = append(tCategories.args, id, string(c), string(p.stage), nullTime(p.due))
 		}
 		for _, g := range r.VulnerableGroups {
 			tGroups.args = append(tGroups.args, id, string(g))
 		}
 		firstCompany := co
 		for k, c := range r.Companies {
-			tCompanies.args = append(tCompanies.args, companyIDs[co], id, k, nullInt(c.MemberID), pc.companies[k], string(c.Relation))
+			tCompanies.args = append(tCompanies.args, companyIDs[co], id, k, nullInt(c.MemberID), pc.companies[k], string(c.Relation), string(p.stage), nullTime(p.due))
 			co++
 		}
 		firstReferral := rf
@@ -613,7 +614,7 @@ func (s *Store) insertBatch(ctx context.Context, tx *sql.Tx, cases []preparedCas
 			}
 			tReferrals.args = append(tReferrals.args, referralIDs[rf], id, companyIDs[firstCompany+ref.CompanyIndex],
 				nullInt(r.Companies[ref.CompanyIndex].MemberID), string(rs.stage), rs.entered, rs.forwarded, nullTime(due),
-				false, string(rs.outcome), strings.Join(remedies, ","), nullTime(rs.settled), rs.entered)
+				false, string(rs.outcome), strings.Join(remedies, ","), nullTime(rs.settled), rs.entered, string(p.stage), nullTime(p.due))
 			rf++
 		}
 		for k, sp := range p.steps {

@@ -1,0 +1,97 @@
+-- +goose Up
+-- The desk's inbox (store.Inbox) over a million cases. Open cases are a small share of them and
+-- the desk lists them by deadline, so partial indexes over open cases carry each filter, the
+-- deadline, the id and the stage: a page is read in order and its counts come from an index
+-- alone. Their stage list must be inbox.go's openStageSQL, word for word, or no query can use
+-- them (TestInboxIndexesListTheOpenStages).
+
+-- The member, category and referral-stage filters live in other tables, so these carry a copy of
+-- their case's stage and deadline. The triggers keep the copies in step in the transaction that
+-- changes the case, whatever changes it; a row inserted without case_stage gets it from its case
+-- (ImportCases fills it itself).
+ALTER TABLE case_companies ADD COLUMN case_stage TEXT NOT NULL DEFAULT '';
+ALTER TABLE case_companies ADD COLUMN case_due_at TIMESTAMPTZ;
+ALTER TABLE case_categories ADD COLUMN case_stage TEXT NOT NULL DEFAULT '';
+ALTER TABLE case_categories ADD COLUMN case_due_at TIMESTAMPTZ;
+ALTER TABLE referrals ADD COLUMN case_stage TEXT NOT NULL DEFAULT '';
+ALTER TABLE referrals ADD COLUMN case_due_at TIMESTAMPTZ;
+
+UPDATE case_companies SET case_stage = c.stage, case_due_at = c.due_at FROM cases c WHERE c.id = case_companies.case_id;
+UPDATE case_categories SET case_stage = c.stage, case_due_at = c.due_at FROM cases c WHERE c.id = case_categories.case_id;
+UPDATE referrals SET case_stage = c.stage, case_due_at = c.due_at FROM cases c WHERE c.id = referrals.case_id;
+
+-- +goose StatementBegin
+CREATE FUNCTION cases_inbox_copy() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE case_companies SET case_stage = NEW.stage, case_due_at = NEW.due_at WHERE case_id = NEW.id;
+    UPDATE case_categories SET case_stage = NEW.stage, case_due_at = NEW.due_at WHERE case_id = NEW.id;
+    UPDATE referrals SET case_stage = NEW.stage, case_due_at = NEW.due_at WHERE case_id = NEW.id;
+    RETURN NULL;
+END;
+$$;
+-- +goose StatementEnd
+CREATE TRIGGER cases_inbox_copy AFTER UPDATE OF stage, due_at ON cases
+FOR EACH ROW WHEN (OLD.stage IS DISTINCT FROM NEW.stage OR OLD.due_at IS DISTINCT FROM NEW.due_at)
+EXECUTE FUNCTION cases_inbox_copy();
+-- +goose StatementBegin
+CREATE FUNCTION inbox_copy_from_case() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    SELECT stage, due_at INTO NEW.case_stage, NEW.case_due_at FROM cases WHERE id = NEW.case_id;
+    RETURN NEW;
+END;
+$$;
+-- +goose StatementEnd
+CREATE TRIGGER case_companies_inbox_copy BEFORE INSERT ON case_companies
+FOR EACH ROW WHEN (NEW.case_stage = '') EXECUTE FUNCTION inbox_copy_from_case();
+CREATE TRIGGER case_categories_inbox_copy BEFORE INSERT ON case_categories
+FOR EACH ROW WHEN (NEW.case_stage = '') EXECUTE FUNCTION inbox_copy_from_case();
+CREATE TRIGGER referrals_inbox_copy BEFORE INSERT ON referrals
+FOR EACH ROW WHEN (NEW.case_stage = '') EXECUTE FUNCTION inbox_copy_from_case();
+
+CREATE INDEX cases_open_due ON cases (due_at, id, stage)
+    WHERE stage IN ('received', 'acknowledged', 'screening', 'awaiting_information', 'accepted', 'suspended');
+CREATE INDEX cases_open_received ON cases (received_at, id, stage)
+    WHERE stage IN ('received', 'acknowledged', 'screening', 'awaiting_information', 'accepted', 'suspended');
+CREATE INDEX cases_open_id ON cases (id, stage)
+    WHERE stage IN ('received', 'acknowledged', 'screening', 'awaiting_information', 'accepted', 'suspended');
+CREATE INDEX cases_open_country ON cases (country, due_at, id, stage)
+    WHERE stage IN ('received', 'acknowledged', 'screening', 'awaiting_information', 'accepted', 'suspended');
+CREATE INDEX cases_open_language ON cases (language, due_at, id, stage)
+    WHERE stage IN ('received', 'acknowledged', 'screening', 'awaiting_information', 'accepted', 'suspended');
+CREATE INDEX cases_open_urgency ON cases (urgency, due_at, id, stage)
+    WHERE stage IN ('received', 'acknowledged', 'screening', 'awaiting_information', 'accepted', 'suspended');
+CREATE INDEX cases_open_handler ON cases (handler_id, due_at, id, stage)
+    WHERE stage IN ('received', 'acknowledged', 'screening', 'awaiting_information', 'accepted', 'suspended');
+CREATE INDEX case_companies_open ON case_companies (member_id, case_due_at, case_id, case_stage)
+    WHERE case_stage IN ('received', 'acknowledged', 'screening', 'awaiting_information', 'accepted', 'suspended');
+CREATE INDEX case_categories_open ON case_categories (category, case_due_at, case_id, case_stage)
+    WHERE case_stage IN ('received', 'acknowledged', 'screening', 'awaiting_information', 'accepted', 'suspended');
+CREATE INDEX referrals_open ON referrals (stage, case_due_at, case_id, case_stage)
+    WHERE case_stage IN ('received', 'acknowledged', 'screening', 'awaiting_information', 'accepted', 'suspended');
+-- Closed cases, newest first.
+CREATE INDEX cases_stage_received ON cases (stage, received_at, id);
+
+-- +goose Down
+DROP INDEX cases_stage_received;
+DROP INDEX referrals_open;
+DROP INDEX case_categories_open;
+DROP INDEX case_companies_open;
+DROP INDEX cases_open_handler;
+DROP INDEX cases_open_urgency;
+DROP INDEX cases_open_language;
+DROP INDEX cases_open_country;
+DROP INDEX cases_open_id;
+DROP INDEX cases_open_received;
+DROP INDEX cases_open_due;
+DROP TRIGGER referrals_inbox_copy ON referrals;
+DROP TRIGGER case_categories_inbox_copy ON case_categories;
+DROP TRIGGER case_companies_inbox_copy ON case_companies;
+DROP TRIGGER cases_inbox_copy ON cases;
+DROP FUNCTION inbox_copy_from_case();
+DROP FUNCTION cases_inbox_copy();
+ALTER TABLE referrals DROP COLUMN case_due_at;
+ALTER TABLE referrals DROP COLUMN case_stage;
+ALTER TABLE case_categories DROP COLUMN case_due_at;
+ALTER TABLE case_categories DROP COLUMN case_stage;
+ALTER TABLE case_companies DROP COLUMN case_due_at;
+ALTER TABLE case_companies DROP COLUMN case_stage;

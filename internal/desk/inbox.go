@@ -133,7 +133,8 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 	if in.Page > 1 {
 		v.PrevURL = withQuery(q, "page", strconv.Itoa(in.Page-1))
 	}
-	if in.Page < v.Pages {
+	// A capped total says only "more than": a full page may have another after it.
+	if in.Page < v.Pages || (in.TotalCapped && len(in.Rows) == in.PerPage) {
 		v.NextURL = withQuery(q, "page", strconv.Itoa(in.Page+1))
 	}
 	for _, st := range grievance.CaseStages {

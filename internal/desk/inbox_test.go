@@ -1,10 +1,12 @@
 package desk_test
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/remedy-grievance/remedy/internal/grievance"
 	"github.com/remedy-grievance/remedy/internal/stafftest"
@@ -62,3 +64,30 @@ func TestInboxIsForHandlersOnly(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestInboxSaysMoreThanWhenTheTotalIsCapped: a list over every stage counts only up to
+// store.InboxCountCap; the page says "more than" and still offers the next page.
+func TestInboxSaysMoreThanWhenTheTotalIsCapped(t *testing.T) {
+	s := storetest.Open(t, store.SQLite, storetest.Options{})
+	site := stafftest.New(t, s)
+	cases := make([]store.HistoricCase, store.InboxCountCap+1)
+	for i := range cases {
+		r := stafftest.Report("VN", "Withdrawn long ago.")
+		r.ReceivedAt = s.Now().AddDate(-1, 0, -i%300)
+		r.Normalize()
+		cases[i] = store.HistoricCase{Report: r, Events: []store.HistoricEvent{
+			{To: grievance.CaseWithdrawn, At: r.ReceivedAt.Add(time.Hour), Role: grievance.RoleReporter},
+		}}
+	}
+	if _, err := s.ImportCases(context.Background(), cases, store.Actor{Role: "system"}, false); err != nil {
+		t.Fatal(err)
+	}
+	desk := site.SignIn(site.User(grievance.RoleHandler, 0))
+	got := desk.Get("/desk?stage=all")
+	if !strings.Contains(got.Body, "More than 1000 cases") {
+		t.Errorf("a capped total is not shown as one:\n%s", got.Body)
+	}
+	if !strings.Contains(got.Body, `rel="next"`) {
+		t.Error("no next page under a capped total")
+	}
+}

@@ -108,7 +108,7 @@ func (h *Handler) newIntakeView(r *http.Request, lang string, v intakeValues) (*
 		Values: v, Errors: map[string]string{}, Members: members, Channels: intakeChannels, Languages: locale.Languages(),
 		Countries: web.Countries(lang), ReporterTypes: grievance.ReporterTypes, ContactChannels: grievance.ContactChannels,
 		Relations: grievance.Relations, Categories: grievance.Categories, VulnerableGroups: grievance.VulnerableGroups,
-		Urgencies: grievance.Urgencies, MaxFiles: maxFiles, MaxFileMB: maxFileBytes >> 20,
+		Urgencies: grievance.Urgencies, MaxFiles: web.MaxFiles, MaxFileMB: web.MaxFileBytes >> 20,
 	}, nil
 }
 

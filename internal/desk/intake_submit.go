@@ -23,7 +23,7 @@ type intakeReceipt struct {
 // never stored, redirected to or logged — for the handler to pass on to the reporter.
 func (h *Handler) intakeSubmit(w http.ResponseWriter, r *http.Request) {
 	p := h.accounts.Page(r, "desk.intake.title")
-	values, files, fileProblem := readForm(w, r)
+	values, files, fileProblem := web.ReadForm(w, r)
 	f, err := h.newIntakeView(r, p.Lang, intakeFromForm(values))
 	if err != nil {
 		h.fail(w, r, err)

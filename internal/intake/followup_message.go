@@ -15,7 +15,7 @@ func (h *Handler) followupMessage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	values, files, fileProblem := readForm(w, r)
+	values, files, fileProblem := web.ReadForm(w, r)
 	body := strings.TrimSpace(grievance.NormalizeNewlines(values.Get("body")))
 	problems := map[string]string{}
 	if fileProblem != "" {

@@ -101,7 +101,7 @@ func (h *Handler) newReportForm(ctx context.Context, lang string, v reportValues
 		Values: v, Errors: map[string]string{}, Countries: web.Countries(lang),
 		ReporterTypes: grievance.ReporterTypes, ContactChannels: grievance.ContactChannels, Relations: relationChoices(),
 		Categories: grievance.Categories, VulnerableGroups: grievance.VulnerableGroups, Urgencies: grievance.Urgencies,
-		MaxFiles: maxFiles, MaxFileMB: maxFileBytes >> 20,
+		MaxFiles: web.MaxFiles, MaxFileMB: web.MaxFileBytes >> 20,
 	}
 	for _, m := range members {
 		display := m.NameEN

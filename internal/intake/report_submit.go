@@ -21,7 +21,7 @@ type receiptView struct {
 // to, so it cannot reappear from history or a cache.
 func (h *Handler) reportSubmit(w http.ResponseWriter, r *http.Request) {
 	p := web.NewPage(r, "form.title")
-	values, files, fileProblem := readForm(w, r)
+	values, files, fileProblem := web.ReadForm(w, r)
 	f, err := h.newReportForm(r.Context(), p.Lang, valuesFromForm(values))
 	if err != nil {
 		h.serverError(w, r, err)

@@ -76,3 +76,6 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	p.Data = "notice.error"
 	h.render.Render(w, http.StatusInternalServerError, "notice", p)
 }
+
+// maxPlainFormBytes bounds a form without files (a move, an implementation update).
+const maxPlainFormBytes = 1 << 20

@@ -16,7 +16,7 @@ func (h *Handler) messageCreate(w http.ResponseWriter, r *http.Request) {
 		h.notFound(w, r)
 		return
 	}
-	values, files, fileProblem := readForm(w, r)
+	values, files, fileProblem := web.ReadForm(w, r)
 	body := strings.TrimSpace(grievance.NormalizeNewlines(values.Get("body")))
 	problems := map[string]string{}
 	if fileProblem != "" {

@@ -19,7 +19,7 @@ func (h *Handler) referralStage(w http.ResponseWriter, r *http.Request) {
 		h.notFound(w, r)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	r.Body = http.MaxBytesReader(w, r.Body, maxPlainFormBytes)
 	if err := r.ParseForm(); err != nil {
 		h.notFound(w, r)
 		return

@@ -4,10 +4,8 @@
 package admin
 
 import (
-	"errors"
 	"log/slog"
 	"net/http"
-	"strconv"
 
 	"github.com/remedy-grievance/remedy/internal/account"
 	"github.com/remedy-grievance/remedy/internal/grievance"
@@ -57,18 +55,6 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, account.HomeFor(grievance.RoleAdmin), http.StatusSeeOther)
 }
 
-// user is the signed-in admin (Require put them in the context).
-func user(r *http.Request) store.User {
-	u, _ := account.UserFrom(r.Context())
-	return u
-}
-
-// pathID reads a numeric path value; a malformed one is simply not found.
-func pathID(r *http.Request, name string) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	return id, err == nil && id > 0
-}
-
 // maxForm bounds a form's body: the rules text is the largest field (store.MaxRulesText
 // characters, up to 4 bytes each).
 const maxForm = 4*store.MaxRulesText + 64<<10
@@ -77,32 +63,6 @@ const maxForm = 4*store.MaxRulesText + 64<<10
 func parseForm(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 	return r.ParseForm()
-}
-
-func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
-	p := h.accounts.Page(r, "notice.not_found_title")
-	p.Data = "common.not_found"
-	h.render.Render(w, http.StatusNotFound, "notice", p)
-}
-
-// fail answers a store error: not found looks like any unknown page, anything else is logged
-// (the route and the error only, never request content).
-func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, store.ErrNotFound) {
-		h.notFound(w, r)
-		return
-	}
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		p := h.accounts.Page(r, "admin.too_large_title")
-		p.Data = "admin.too_large"
-		h.render.Render(w, http.StatusRequestEntityTooLarge, "notice", p)
-		return
-	}
-	h.log.Error("admin page failed", "route", r.Pattern, "error", err.Error())
-	p := h.accounts.Page(r, "notice.error_title")
-	p.Data = "notice.error"
-	h.render.Render(w, http.StatusInternalServerError, "notice", p)
 }
 
 // fieldErrors maps a form field's name to its message, already in the admin's language.

@@ -3,6 +3,8 @@ package admin
 import (
 	"fmt"
 	"net/http"
+
+	"github.com/remedy-grievance/remedy/internal/account"
 )
 
 func (h *Handler) memberNew(w http.ResponseWriter, r *http.Request) {
@@ -15,7 +17,7 @@ func (h *Handler) memberNew(w http.ResponseWriter, r *http.Request) {
 // member is a current one.
 func (h *Handler) memberCreate(w http.ResponseWriter, r *http.Request) {
 	if err := parseForm(w, r); err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	p := h.accounts.Page(r, "admin.member.new_title")
@@ -23,7 +25,7 @@ func (h *Handler) memberCreate(w http.ResponseWriter, r *http.Request) {
 	f.LeftOn = ""
 	m, _, err := h.checkMember(r.Context(), &f, p)
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	if len(f.Errors) > 0 {
@@ -31,9 +33,9 @@ func (h *Handler) memberCreate(w http.ResponseWriter, r *http.Request) {
 		h.render.Render(w, http.StatusUnprocessableEntity, "admin_member", p)
 		return
 	}
-	id, err := h.store.CreateMember(r.Context(), m, user(r).Actor())
+	id, err := h.store.CreateMember(r.Context(), m, account.CurrentUser(r).Actor())
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/admin/members/%d?saved=1", id), http.StatusSeeOther)

@@ -3,17 +3,20 @@ package admin
 import (
 	"fmt"
 	"net/http"
+
+	"github.com/remedy-grievance/remedy/internal/account"
+	"github.com/remedy-grievance/remedy/internal/web"
 )
 
 func (h *Handler) memberShow(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := web.PathID(r, "id")
 	if !ok {
-		h.notFound(w, r)
+		h.accounts.NotFound(w, r)
 		return
 	}
 	m, err := h.store.Member(r.Context(), id)
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	p := h.accounts.Page(r, "admin.member.edit_title")
@@ -26,18 +29,18 @@ func (h *Handler) memberShow(w http.ResponseWriter, r *http.Request) {
 // memberUpdate saves names, sector and aliases, and the leaving date when it changed.
 func (h *Handler) memberUpdate(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	id, ok := pathID(r, "id")
+	id, ok := web.PathID(r, "id")
 	if !ok {
-		h.notFound(w, r)
+		h.accounts.NotFound(w, r)
 		return
 	}
 	before, err := h.store.Member(ctx, id)
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	if err := parseForm(w, r); err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	p := h.accounts.Page(r, "admin.member.edit_title")
@@ -45,7 +48,7 @@ func (h *Handler) memberUpdate(w http.ResponseWriter, r *http.Request) {
 	f.ID = id
 	m, left, err := h.checkMember(ctx, &f, p)
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	if len(f.Errors) > 0 {
@@ -53,15 +56,15 @@ func (h *Handler) memberUpdate(w http.ResponseWriter, r *http.Request) {
 		h.render.Render(w, http.StatusUnprocessableEntity, "admin_member", p)
 		return
 	}
-	actor := user(r).Actor()
+	actor := account.CurrentUser(r).Actor()
 	if err := h.store.UpdateMember(ctx, m, actor); err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	// The date is compared as shown, so saving the page unchanged does not move it.
 	if f.LeftOn != memberFormOf(before, p).LeftOn {
 		if err := h.store.SetMemberLeft(ctx, id, left, actor); err != nil {
-			h.fail(w, r, err)
+			h.accounts.Fail(w, r, err)
 			return
 		}
 	}

@@ -5,7 +5,7 @@ import "net/http"
 func (h *Handler) memberList(w http.ResponseWriter, r *http.Request) {
 	members, err := h.store.AllMembers(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	p := h.accounts.Page(r, "admin.members.title")

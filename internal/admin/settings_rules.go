@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/remedy-grievance/remedy/internal/account"
 	"github.com/remedy-grievance/remedy/internal/locale"
 	"github.com/remedy-grievance/remedy/internal/store"
 )
@@ -18,14 +19,14 @@ func maxRulesChars() int { return store.MaxRulesText }
 // its settings. An empty text removes them.
 func (h *Handler) settingsRules(w http.ResponseWriter, r *http.Request) {
 	if err := parseForm(w, r); err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	p := h.accounts.Page(r, "admin.settings.title")
 	lang := r.PostFormValue("language")
 	v, err := h.settingsView(r.Context(), lang)
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	v.RulesLang = lang
@@ -42,8 +43,8 @@ func (h *Handler) settingsRules(w http.ResponseWriter, r *http.Request) {
 		h.render.Render(w, http.StatusUnprocessableEntity, "admin_settings", p)
 		return
 	}
-	if err := h.store.SetRulesText(r.Context(), lang, v.RulesText, user(r).Actor()); err != nil {
-		h.fail(w, r, err)
+	if err := h.store.SetRulesText(r.Context(), lang, v.RulesText, account.CurrentUser(r).Actor()); err != nil {
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/admin/settings?"+url.Values{"rules": {lang}, "saved": {"rules"}}.Encode()+"#rules", http.StatusSeeOther)

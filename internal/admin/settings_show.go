@@ -94,7 +94,7 @@ func (h *Handler) settingsShow(w http.ResponseWriter, r *http.Request) {
 	}
 	v, err := h.settingsView(r.Context(), lang)
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	v.TimelineSaved = q.Get("saved") == "timeline"

@@ -5,19 +5,21 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/remedy-grievance/remedy/internal/account"
 )
 
 // settingsTimeline saves the timeline's periods and the fiscal year's first month. They apply
 // at once to deadlines computed from now on; deadlines already set stay as they are.
 func (h *Handler) settingsTimeline(w http.ResponseWriter, r *http.Request) {
 	if err := parseForm(w, r); err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	p := h.accounts.Page(r, "admin.settings.title")
 	v, err := h.settingsView(r.Context(), p.Lang)
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	tl := h.store.Timeline()
@@ -44,8 +46,8 @@ func (h *Handler) settingsTimeline(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tl.FiscalYearStart = time.Month(month)
-	if err := h.store.SetTimeline(r.Context(), tl, user(r).Actor()); err != nil {
-		h.fail(w, r, err)
+	if err := h.store.SetTimeline(r.Context(), tl, account.CurrentUser(r).Actor()); err != nil {
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/admin/settings?saved=timeline#timeline", http.StatusSeeOther)

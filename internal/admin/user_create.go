@@ -11,7 +11,7 @@ import (
 func (h *Handler) userNew(w http.ResponseWriter, r *http.Request) {
 	f, err := h.newUserForm(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	p := h.accounts.Page(r, "admin.user.new_title")
@@ -25,19 +25,19 @@ func (h *Handler) userNew(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) userCreate(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	if err := parseForm(w, r); err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	f, err := h.newUserForm(ctx)
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	p := h.accounts.Page(r, "admin.user.new_title")
 	readUserForm(r, &f)
 	f.Errors = fieldErrors{}
 	if err := h.checkEmail(ctx, &f, p); err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	u := checkUser(&f, p)
@@ -52,18 +52,18 @@ func (h *Handler) userCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	hash, err := seal.HashPassword(password, seal.DefaultPasswordParams)
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
-	actor := user(r).Actor()
+	actor := account.CurrentUser(r).Actor()
 	id, err := h.store.CreateUser(ctx, u, hash, actor)
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	if f.RequireTOTP && !account.RoleRequiresTOTP(u.Role) {
 		if err := h.store.SetUserTOTPRequired(ctx, id, true, actor); err != nil {
-			h.fail(w, r, err)
+			h.accounts.Fail(w, r, err)
 			return
 		}
 	}

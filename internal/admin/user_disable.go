@@ -6,26 +6,28 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/remedy-grievance/remedy/internal/account"
 	"github.com/remedy-grievance/remedy/internal/store"
+	"github.com/remedy-grievance/remedy/internal/web"
 )
 
 // userAction runs an action on user id's account and comes back to their page; an action an
 // admin may not take on their own account is refused there, with a message.
 func (h *Handler) userAction(w http.ResponseWriter, r *http.Request, done string, act func(ctx context.Context, id int64, actor store.Actor) error) {
-	id, ok := pathID(r, "id")
+	id, ok := web.PathID(r, "id")
 	if !ok {
-		h.notFound(w, r)
+		h.accounts.NotFound(w, r)
 		return
 	}
 	f, err := h.userPage(r, id)
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	if f.Self {
 		err = store.ErrOwnAccount
 	} else {
-		err = act(r.Context(), id, user(r).Actor())
+		err = act(r.Context(), id, account.CurrentUser(r).Actor())
 	}
 	if errors.Is(err, store.ErrOwnAccount) {
 		p := h.accounts.Page(r, "admin.user.edit_title")
@@ -35,7 +37,7 @@ func (h *Handler) userAction(w http.ResponseWriter, r *http.Request, done string
 		return
 	}
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/admin/users/%d?done=%s", id, done), http.StatusSeeOther)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/remedy-grievance/remedy/internal/account"
 	"github.com/remedy-grievance/remedy/internal/store"
+	"github.com/remedy-grievance/remedy/internal/web"
 )
 
 // userPage loads the form of user id's page, filled from the account as stored.
@@ -36,7 +37,7 @@ func (h *Handler) userPage(r *http.Request, id int64) (userForm, error) {
 	}
 	f.RequireTOTP = u.TOTPRequired
 	f.Account = u
-	f.Self = u.ID == user(r).ID
+	f.Self = u.ID == account.CurrentUser(r).ID
 	return f, nil
 }
 
@@ -50,14 +51,14 @@ var userDone = map[string]string{
 }
 
 func (h *Handler) userShow(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := web.PathID(r, "id")
 	if !ok {
-		h.notFound(w, r)
+		h.accounts.NotFound(w, r)
 		return
 	}
 	f, err := h.userPage(r, id)
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	f.ActionResult = userDone[r.URL.Query().Get("done")]
@@ -70,18 +71,18 @@ func (h *Handler) userShow(w http.ResponseWriter, r *http.Request) {
 // (email) does not change here.
 func (h *Handler) userUpdate(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	id, ok := pathID(r, "id")
+	id, ok := web.PathID(r, "id")
 	if !ok {
-		h.notFound(w, r)
+		h.accounts.NotFound(w, r)
 		return
 	}
 	f, err := h.userPage(r, id)
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	if err := parseForm(w, r); err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	p := h.accounts.Page(r, "admin.user.edit_title")
@@ -98,7 +99,7 @@ func (h *Handler) userUpdate(w http.ResponseWriter, r *http.Request) {
 		h.render.Render(w, http.StatusUnprocessableEntity, "admin_user", p)
 		return
 	}
-	actor := user(r).Actor()
+	actor := account.CurrentUser(r).Actor()
 	err = h.store.UpdateUser(ctx, u, actor)
 	if errors.Is(err, store.ErrOwnAccount) {
 		f.Errors["role"] = p.T("admin.user.own_role")
@@ -107,14 +108,14 @@ func (h *Handler) userUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	// Handlers and admins always need the second factor; the setting is for the other roles.
 	required := f.RequireTOTP && !account.RoleRequiresTOTP(u.Role)
 	if required != f.Account.TOTPRequired {
 		if err := h.store.SetUserTOTPRequired(ctx, id, required, actor); err != nil {
-			h.fail(w, r, err)
+			h.accounts.Fail(w, r, err)
 			return
 		}
 	}

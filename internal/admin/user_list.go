@@ -14,12 +14,12 @@ type userListView struct {
 func (h *Handler) userList(w http.ResponseWriter, r *http.Request) {
 	users, err := h.store.Users(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	members, err := h.store.AllMembers(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	p := h.accounts.Page(r, "admin.users.title")

@@ -4,6 +4,9 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+
+	"github.com/remedy-grievance/remedy/internal/account"
+	"github.com/remedy-grievance/remedy/internal/web"
 )
 
 // attachmentDownload gives a handler one of the case's files, as an attachment (never rendered
@@ -13,14 +16,14 @@ func (h *Handler) attachmentDownload(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	fid, ok := pathID(r, "fid")
+	fid, ok := web.PathID(r, "fid")
 	if !ok {
-		h.notFound(w, r)
+		h.accounts.NotFound(w, r)
 		return
 	}
-	a, data, err := h.store.CaseAttachment(r.Context(), id, fid, user(r).Actor())
+	a, data, err := h.store.CaseAttachment(r.Context(), id, fid, account.CurrentUser(r).Actor())
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	name := a.Name

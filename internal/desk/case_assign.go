@@ -5,8 +5,10 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/remedy-grievance/remedy/internal/account"
 	"github.com/remedy-grievance/remedy/internal/locale"
 	"github.com/remedy-grievance/remedy/internal/store"
+	"github.com/remedy-grievance/remedy/internal/web"
 )
 
 // caseAssign gives the case to a handler (or to nobody); audited by the store.
@@ -24,13 +26,13 @@ func (h *Handler) caseAssign(w http.ResponseWriter, r *http.Request) {
 		}
 		handlerID = n
 	}
-	err := h.store.AssignHandler(r.Context(), id, handlerID, user(r).Actor())
+	err := h.store.AssignHandler(r.Context(), id, handlerID, account.CurrentUser(r).Actor())
 	if errors.Is(err, store.ErrNotHandler) {
 		h.refuse(w, r, id, "handler", "handler", locale.T(pageLang(r), "desk.assign.not_handler"))
 		return
 	}
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	saved(w, r, id, "people")
@@ -45,7 +47,7 @@ func (h *Handler) expertAssign(w http.ResponseWriter, r *http.Request) {
 	}
 	uid, err := strconv.ParseInt(r.PostFormValue("expert"), 10, 64)
 	if err == nil {
-		err = h.store.AssignExpert(r.Context(), id, uid, user(r).Actor())
+		err = h.store.AssignExpert(r.Context(), id, uid, account.CurrentUser(r).Actor())
 	} else {
 		err = store.ErrNotExpert
 	}
@@ -54,7 +56,7 @@ func (h *Handler) expertAssign(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	saved(w, r, id, "people")
@@ -66,13 +68,13 @@ func (h *Handler) expertRemove(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	uid, ok := pathID(r, "uid")
+	uid, ok := web.PathID(r, "uid")
 	if !ok {
-		h.notFound(w, r)
+		h.accounts.NotFound(w, r)
 		return
 	}
-	if err := h.store.UnassignExpert(r.Context(), id, uid, user(r).Actor()); err != nil {
-		h.fail(w, r, err)
+	if err := h.store.UnassignExpert(r.Context(), id, uid, account.CurrentUser(r).Actor()); err != nil {
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	saved(w, r, id, "people")

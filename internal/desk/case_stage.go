@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/remedy-grievance/remedy/internal/account"
 	"github.com/remedy-grievance/remedy/internal/grievance"
 	"github.com/remedy-grievance/remedy/internal/store"
 )
@@ -22,7 +23,7 @@ func (h *Handler) caseStage(w http.ResponseWriter, r *http.Request) {
 	}
 	to := grievance.CaseStage(r.PostFormValue("to"))
 	c := store.CaseStageChange{
-		CaseID: id, To: to, Actor: user(r).Actor(), Reason: formText(r, "reason"),
+		CaseID: id, To: to, Actor: account.CurrentUser(r).Actor(), Reason: formText(r, "reason"),
 		NotAcceptedReason: grievance.NotAcceptedReason(r.PostFormValue("not_accepted_reason")),
 		ReferralText:      formText(r, "referral_text"), Question: formText(r, "question"),
 		Outcome: grievance.Outcome(r.PostFormValue("outcome")),
@@ -38,7 +39,7 @@ func (h *Handler) caseStage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	saved(w, r, id, "stage")

@@ -299,7 +299,7 @@ func (h *Handler) showCase(w http.ResponseWriter, r *http.Request, caseID int64,
 	p := h.casePage(r, caseID)
 	v, err := h.loadCase(r, caseID, p.Lang)
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	p.Title = p.T("desk.case.title_ref", v.Case.Reference)
@@ -342,9 +342,9 @@ func saved(w http.ResponseWriter, r *http.Request, caseID int64, anchor string) 
 
 // caseID reads the case id of the path; a malformed one is simply not found.
 func (h *Handler) caseID(w http.ResponseWriter, r *http.Request) (int64, bool) {
-	id, ok := pathID(r, "id")
+	id, ok := web.PathID(r, "id")
 	if !ok {
-		h.notFound(w, r)
+		h.accounts.NotFound(w, r)
 	}
 	return id, ok
 }

@@ -4,10 +4,8 @@
 package desk
 
 import (
-	"errors"
 	"log/slog"
 	"net/http"
-	"strconv"
 
 	"github.com/remedy-grievance/remedy/internal/account"
 	"github.com/remedy-grievance/remedy/internal/grievance"
@@ -51,35 +49,4 @@ func (h *Handler) Register(mux web.Router) {
 	handle("POST /desk/cases/{id}/screening/question", h.screeningQuestion)
 	handle("GET /desk/intake", h.intakeForm)
 	handle("POST /desk/intake", h.intakeSubmit)
-}
-
-// user is the signed-in handler (Require put them in the context).
-func user(r *http.Request) store.User {
-	u, _ := account.UserFrom(r.Context())
-	return u
-}
-
-// pathID reads a numeric path value; a malformed one is simply not found.
-func pathID(r *http.Request, name string) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	return id, err == nil && id > 0
-}
-
-func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
-	p := h.accounts.Page(r, "notice.not_found_title")
-	p.Data = "common.not_found"
-	h.render.Render(w, http.StatusNotFound, "notice", p)
-}
-
-// fail answers a store error: not found and forbidden look alike, anything else is logged
-// (the route and the error only, never request content).
-func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrForbidden) {
-		h.notFound(w, r)
-		return
-	}
-	h.log.Error("desk page failed", "route", r.Pattern, "error", err.Error())
-	p := h.accounts.Page(r, "notice.error_title")
-	p.Data = "notice.error"
-	h.render.Render(w, http.StatusInternalServerError, "notice", p)
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/remedy-grievance/remedy/internal/account"
 	"github.com/remedy-grievance/remedy/internal/grievance"
 	"github.com/remedy-grievance/remedy/internal/locale"
 	"github.com/remedy-grievance/remedy/internal/store"
@@ -109,15 +110,15 @@ func withQuery(q url.Values, key, value string) string {
 
 func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f := inboxFilter(q, user(r).ID)
+	f := inboxFilter(q, account.CurrentUser(r).ID)
 	in, err := h.store.Inbox(r.Context(), f, h.store.Now())
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	members, err := h.store.Members(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	p := h.accounts.Page(r, "desk.inbox.title")

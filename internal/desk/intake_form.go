@@ -188,7 +188,7 @@ func (h *Handler) intakeForm(w http.ResponseWriter, r *http.Request) {
 	p := h.accounts.Page(r, "desk.intake.title")
 	v, err := h.newIntakeView(r, p.Lang, intakeValues{Channel: "phone", Language: p.Lang, Anonymous: "yes", Urgency: "normal"})
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	p.Data = v

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/remedy-grievance/remedy/internal/account"
 	"github.com/remedy-grievance/remedy/internal/grievance"
 	"github.com/remedy-grievance/remedy/internal/seal"
 	"github.com/remedy-grievance/remedy/internal/store"
@@ -26,7 +27,7 @@ func (h *Handler) intakeSubmit(w http.ResponseWriter, r *http.Request) {
 	values, files, fileProblem := web.ReadForm(w, r)
 	f, err := h.newIntakeView(r, p.Lang, intakeFromForm(values))
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	rep, problems := f.report()
@@ -48,7 +49,7 @@ func (h *Handler) intakeSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	var filed store.Filed
 	if len(problems) == 0 {
-		filed, err = h.store.CreateCase(r.Context(), rep, user(r).Actor())
+		filed, err = h.store.CreateCase(r.Context(), rep, account.CurrentUser(r).Actor())
 		var fe grievance.FieldErrors
 		switch {
 		case errors.As(err, &fe):
@@ -56,7 +57,7 @@ func (h *Handler) intakeSubmit(w http.ResponseWriter, r *http.Request) {
 				problems[k] = v
 			}
 		case err != nil:
-			h.fail(w, r, err)
+			h.accounts.Fail(w, r, err)
 			return
 		}
 	}

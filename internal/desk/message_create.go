@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/remedy-grievance/remedy/internal/account"
 	"github.com/remedy-grievance/remedy/internal/locale"
 	"github.com/remedy-grievance/remedy/internal/store"
 )
@@ -15,7 +16,7 @@ func (h *Handler) messageCreate(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	m := store.NewMessage{CaseID: id, Thread: r.PostFormValue("thread"), Author: user(r).Actor(), Body: formText(r, "body")}
+	m := store.NewMessage{CaseID: id, Thread: r.PostFormValue("thread"), Author: account.CurrentUser(r).Actor(), Body: formText(r, "body")}
 	form, anchor := "message:"+m.Thread, "thread-"+m.Thread
 	switch m.Thread {
 	case store.ThreadReporter, store.ThreadInternal:
@@ -28,7 +29,7 @@ func (h *Handler) messageCreate(w http.ResponseWriter, r *http.Request) {
 		m.ReferralID = ref.ID
 		form, anchor = "message:company:"+strconv.FormatInt(ref.ID, 10), "thread-company-"+strconv.FormatInt(ref.ID, 10)
 	default:
-		h.notFound(w, r)
+		h.accounts.NotFound(w, r)
 		return
 	}
 	if m.Body == "" {
@@ -36,7 +37,7 @@ func (h *Handler) messageCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := h.store.CreateMessage(r.Context(), m); err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	saved(w, r, id, anchor)

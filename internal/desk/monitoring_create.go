@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/remedy-grievance/remedy/internal/account"
 	"github.com/remedy-grievance/remedy/internal/store"
 )
 
@@ -19,13 +20,13 @@ func (h *Handler) monitoringCreate(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	err := h.store.AddMonitoringCheck(r.Context(), store.MonitoringCheck{CaseID: id, ReferralID: ref.ID, Actor: user(r).Actor(), Note: formText(r, "note")})
+	err := h.store.AddMonitoringCheck(r.Context(), store.MonitoringCheck{CaseID: id, ReferralID: ref.ID, Actor: account.CurrentUser(r).Actor(), Note: formText(r, "note")})
 	if field, msg, ok := ruleMessage(pageLang(r), err); ok {
 		h.refuse(w, r, id, "monitoring:"+strconv.FormatInt(ref.ID, 10), field, msg)
 		return
 	}
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	saved(w, r, id, "referral-"+strconv.FormatInt(ref.ID, 10))

@@ -4,13 +4,15 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/remedy-grievance/remedy/internal/account"
 	"github.com/remedy-grievance/remedy/internal/grievance"
 	"github.com/remedy-grievance/remedy/internal/store"
+	"github.com/remedy-grievance/remedy/internal/web"
 )
 
 // caseReferral reads the {rid} of the path and checks that it is a referral of the case.
 func (h *Handler) caseReferral(w http.ResponseWriter, r *http.Request, caseID int64) (store.Referral, bool) {
-	rid, ok := pathID(r, "rid")
+	rid, ok := web.PathID(r, "rid")
 	return h.referralOf(w, r, caseID, rid, ok)
 }
 
@@ -19,7 +21,7 @@ func (h *Handler) referralOf(w http.ResponseWriter, r *http.Request, caseID, rid
 	if ok {
 		refs, err := h.store.Referrals(r.Context(), caseID)
 		if err != nil {
-			h.fail(w, r, err)
+			h.accounts.Fail(w, r, err)
 			return store.Referral{}, false
 		}
 		for _, ref := range refs {
@@ -28,7 +30,7 @@ func (h *Handler) referralOf(w http.ResponseWriter, r *http.Request, caseID, rid
 			}
 		}
 	}
-	h.notFound(w, r)
+	h.accounts.NotFound(w, r)
 	return store.Referral{}, false
 }
 
@@ -44,7 +46,7 @@ func (h *Handler) referralStage(w http.ResponseWriter, r *http.Request) {
 	}
 	to := grievance.ReferralStage(r.PostFormValue("to"))
 	c := store.ReferralStageChange{
-		ReferralID: ref.ID, To: to, Actor: user(r).Actor(), Reason: formText(r, "reason"),
+		ReferralID: ref.ID, To: to, Actor: account.CurrentUser(r).Actor(), Reason: formText(r, "reason"),
 		Outcome: grievance.Outcome(r.PostFormValue("outcome")),
 	}
 	for _, t := range r.PostForm["remedy_types"] {
@@ -56,7 +58,7 @@ func (h *Handler) referralStage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	saved(w, r, id, "referral-"+strconv.FormatInt(ref.ID, 10))

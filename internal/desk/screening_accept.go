@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/remedy-grievance/remedy/internal/account"
 	"github.com/remedy-grievance/remedy/internal/grievance"
 	"github.com/remedy-grievance/remedy/internal/locale"
 	"github.com/remedy-grievance/remedy/internal/store"
@@ -21,13 +22,13 @@ func (h *Handler) screeningAccept(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		h.notFound(w, r)
+		h.accounts.NotFound(w, r)
 		return
 	}
 	p := h.screeningPage(r, id)
 	v, err := h.loadScreening(r, id, p.Lang, r.PostForm)
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	again := func(status int) {
@@ -49,7 +50,7 @@ func (h *Handler) screeningAccept(w http.ResponseWriter, r *http.Request) {
 		again(http.StatusUnprocessableEntity)
 		return
 	}
-	err = h.store.AcceptCase(r.Context(), store.Acceptance{CaseID: id, Actor: user(r).Actor(), Referrals: refs})
+	err = h.store.AcceptCase(r.Context(), store.Acceptance{CaseID: id, Actor: account.CurrentUser(r).Actor(), Referrals: refs})
 	var fe grievance.FieldErrors
 	switch {
 	case err == nil:
@@ -62,7 +63,7 @@ func (h *Handler) screeningAccept(w http.ResponseWriter, r *http.Request) {
 	default:
 		_, msg, ok := ruleMessage(p.Lang, err)
 		if !ok {
-			h.fail(w, r, err)
+			h.accounts.Fail(w, r, err)
 			return
 		}
 		v.AcceptError = msg

@@ -3,6 +3,7 @@ package desk
 import (
 	"net/http"
 
+	"github.com/remedy-grievance/remedy/internal/account"
 	"github.com/remedy-grievance/remedy/internal/grievance"
 	"github.com/remedy-grievance/remedy/internal/store"
 )
@@ -16,7 +17,7 @@ func (h *Handler) screeningDecline(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := h.store.ChangeCaseStage(r.Context(), store.CaseStageChange{
-		CaseID: id, To: grievance.CaseNotAccepted, Actor: user(r).Actor(),
+		CaseID: id, To: grievance.CaseNotAccepted, Actor: account.CurrentUser(r).Actor(),
 		NotAcceptedReason: grievance.NotAcceptedReason(r.PostFormValue("not_accepted_reason")),
 		ReferralText:      formText(r, "referral_text"),
 	})
@@ -31,7 +32,7 @@ func (h *Handler) screeningQuestion(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := h.store.ChangeCaseStage(r.Context(), store.CaseStageChange{
-		CaseID: id, To: grievance.CaseAwaitingInformation, Actor: user(r).Actor(), Question: formText(r, "question"),
+		CaseID: id, To: grievance.CaseAwaitingInformation, Actor: account.CurrentUser(r).Actor(), Question: formText(r, "question"),
 	})
 	h.screeningDone(w, r, id, "question", err)
 }
@@ -46,7 +47,7 @@ func (h *Handler) screeningDone(w http.ResponseWriter, r *http.Request, caseID i
 		return
 	}
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	saved(w, r, caseID, "stage")

@@ -187,7 +187,7 @@ func (h *Handler) showScreening(w http.ResponseWriter, r *http.Request, caseID i
 	p := h.screeningPage(r, caseID)
 	v, err := h.loadScreening(r, caseID, p.Lang, form)
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	p.Title = p.T("desk.screening.title_ref", v.Case.Reference)

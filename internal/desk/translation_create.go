@@ -5,8 +5,10 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/remedy-grievance/remedy/internal/account"
 	"github.com/remedy-grievance/remedy/internal/locale"
 	"github.com/remedy-grievance/remedy/internal/store"
+	"github.com/remedy-grievance/remedy/internal/web"
 )
 
 // translationCreate keeps a handler's translation of a message (sealed, like the message), shown
@@ -16,12 +18,12 @@ func (h *Handler) translationCreate(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	mid, ok := pathID(r, "mid")
+	mid, ok := web.PathID(r, "mid")
 	if !ok {
-		h.notFound(w, r)
+		h.accounts.NotFound(w, r)
 		return
 	}
-	t := store.NewTranslation{CaseID: id, MessageID: mid, Language: r.PostFormValue("language"), Body: formText(r, "text"), Actor: user(r).Actor()}
+	t := store.NewTranslation{CaseID: id, MessageID: mid, Language: r.PostFormValue("language"), Body: formText(r, "text"), Actor: account.CurrentUser(r).Actor()}
 	form, lang := "translation:"+strconv.FormatInt(mid, 10), pageLang(r)
 	switch {
 	case !slices.Contains(locale.Languages(), t.Language):
@@ -32,7 +34,7 @@ func (h *Handler) translationCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := h.store.AddTranslation(r.Context(), t); err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	saved(w, r, id, "message-"+strconv.FormatInt(mid, 10))

@@ -3,6 +3,7 @@ package expert
 import (
 	"net/http"
 
+	"github.com/remedy-grievance/remedy/internal/account"
 	"github.com/remedy-grievance/remedy/internal/store"
 )
 
@@ -14,9 +15,9 @@ type caseListView struct {
 // caseList lists the expert's assigned cases with clear metadata only: those awaiting the
 // declaration link to it, those closed by a declared conflict link nowhere.
 func (h *Handler) caseList(w http.ResponseWriter, r *http.Request) {
-	rows, err := h.store.ExpertCases(r.Context(), user(r).ID)
+	rows, err := h.store.ExpertCases(r.Context(), account.CurrentUser(r).ID)
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	p := h.accounts.Page(r, "expert.cases.title")

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 
+	"github.com/remedy-grievance/remedy/internal/account"
 	"github.com/remedy-grievance/remedy/internal/grievance"
 	"github.com/remedy-grievance/remedy/internal/store"
 	"github.com/remedy-grievance/remedy/internal/web"
@@ -73,12 +74,12 @@ func (h *Handler) caseShow(w http.ResponseWriter, r *http.Request) {
 // loadCase loads the case of the path for the signed-in expert and builds its page. A GET by an
 // expert who has still to declare is redirected to the declaration.
 func (h *Handler) loadCase(w http.ResponseWriter, r *http.Request) (*caseView, *web.Page, bool) {
-	id, ok := pathID(r, "id")
+	id, ok := web.PathID(r, "id")
 	if !ok {
-		h.notFound(w, r)
+		h.accounts.NotFound(w, r)
 		return nil, nil, false
 	}
-	me := user(r).ID
+	me := account.CurrentUser(r).ID
 	c, err := h.store.ExpertCase(r.Context(), id, me)
 	if errors.Is(err, store.ErrNotFound) && r.Method == http.MethodGet {
 		if a, aerr := h.store.ExpertAssignment(r.Context(), id, me); aerr == nil && a.DeclaredAt.IsZero() && a.ConflictAt.IsZero() {
@@ -87,7 +88,7 @@ func (h *Handler) loadCase(w http.ResponseWriter, r *http.Request) (*caseView, *
 		}
 	}
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return nil, nil, false
 	}
 	p := h.accounts.Page(r, "expert.case.title")

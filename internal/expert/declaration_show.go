@@ -3,7 +3,9 @@ package expert
 import (
 	"net/http"
 
+	"github.com/remedy-grievance/remedy/internal/account"
 	"github.com/remedy-grievance/remedy/internal/store"
+	"github.com/remedy-grievance/remedy/internal/web"
 )
 
 type declarationView struct {
@@ -28,18 +30,18 @@ func (h *Handler) declarationShow(w http.ResponseWriter, r *http.Request) {
 // pendingAssignment loads the expert's assignment to the case in the path when it still awaits
 // the declaration. A declared expert is sent to the case; anyone else gets 404.
 func (h *Handler) pendingAssignment(w http.ResponseWriter, r *http.Request) (store.ExpertAssignment, bool) {
-	id, ok := pathID(r, "id")
+	id, ok := web.PathID(r, "id")
 	if !ok {
-		h.notFound(w, r)
+		h.accounts.NotFound(w, r)
 		return store.ExpertAssignment{}, false
 	}
-	a, err := h.store.ExpertAssignment(r.Context(), id, user(r).ID)
+	a, err := h.store.ExpertAssignment(r.Context(), id, account.CurrentUser(r).ID)
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return a, false
 	}
 	if !a.ConflictAt.IsZero() {
-		h.notFound(w, r)
+		h.accounts.NotFound(w, r)
 		return a, false
 	}
 	if !a.DeclaredAt.IsZero() {

@@ -3,6 +3,8 @@ package expert
 import (
 	"net/http"
 	"strings"
+
+	"github.com/remedy-grievance/remedy/internal/account"
 )
 
 // declarationSubmit records the declaration: "no conflict" (the box must be ticked) opens the
@@ -16,7 +18,7 @@ func (h *Handler) declarationSubmit(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	expertID := user(r).ID
+	expertID := account.CurrentUser(r).ID
 	note := r.PostFormValue("note")
 	switch r.PostFormValue("decision") {
 	case "no_conflict":
@@ -26,13 +28,13 @@ func (h *Handler) declarationSubmit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if err := h.store.DeclareNoConflict(r.Context(), a.CaseID, expertID); err != nil {
-			h.fail(w, r, err)
+			h.accounts.Fail(w, r, err)
 			return
 		}
 		http.Redirect(w, r, caseURL(a.CaseID), http.StatusSeeOther)
 	case "conflict":
 		if err := h.store.DeclareConflict(r.Context(), a.CaseID, expertID, strings.TrimSpace(note)); err != nil {
-			h.fail(w, r, err)
+			h.accounts.Fail(w, r, err)
 			return
 		}
 		http.Redirect(w, r, "/expert?conflict=1", http.StatusSeeOther)

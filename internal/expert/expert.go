@@ -5,7 +5,6 @@
 package expert
 
 import (
-	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -43,18 +42,6 @@ func (h *Handler) Register(mux web.Router) {
 	handle("POST /expert/cases/{id}/referrals/{rid}/stage", h.referralStage)
 }
 
-// user is the signed-in expert (Require put them in the context).
-func user(r *http.Request) store.User {
-	u, _ := account.UserFrom(r.Context())
-	return u
-}
-
-// pathID reads a numeric path value; a malformed one is simply not found.
-func pathID(r *http.Request, name string) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	return id, err == nil && id > 0
-}
-
 // maxFormBytes bounds a posted form: a long finding fits many times over.
 const maxFormBytes = 1 << 20
 
@@ -63,8 +50,8 @@ const maxFormBytes = 1 << 20
 func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request) bool {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
-		p := h.accounts.Page(r, "expert.too_large_title")
-		p.Data = "expert.too_large"
+		p := h.accounts.Page(r, "common.too_large_title")
+		p.Data = "common.too_large"
 		h.render.Render(w, http.StatusRequestEntityTooLarge, "notice", p)
 		return false
 	}
@@ -72,22 +59,3 @@ func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request) bool {
 }
 
 func caseURL(id int64) string { return "/expert/cases/" + strconv.FormatInt(id, 10) }
-
-func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
-	p := h.accounts.Page(r, "notice.not_found_title")
-	p.Data = "common.not_found"
-	h.render.Render(w, http.StatusNotFound, "notice", p)
-}
-
-// fail answers a store error: not found and forbidden look alike (an expert learns nothing
-// about cases that are not theirs), anything else is logged (route and error only).
-func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrForbidden) {
-		h.notFound(w, r)
-		return
-	}
-	h.log.Error("expert page failed", "route", r.Pattern, "error", err.Error())
-	p := h.accounts.Page(r, "notice.error_title")
-	p.Data = "notice.error"
-	h.render.Render(w, http.StatusInternalServerError, "notice", p)
-}

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/remedy-grievance/remedy/internal/account"
 )
 
 // findingCreate records an expert's finding about one referral (or, with referral 0, about the
@@ -18,14 +20,14 @@ func (h *Handler) findingCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	rid, err := strconv.ParseInt(r.PostFormValue("referral"), 10, 64)
 	if err != nil || rid < 0 {
-		h.notFound(w, r)
+		h.accounts.NotFound(w, r)
 		return
 	}
 	form := &v.CaseFinding
 	if rid != 0 {
 		ref := v.referral(rid)
 		if ref == nil {
-			h.notFound(w, r)
+			h.accounts.NotFound(w, r)
 			return
 		}
 		form = &ref.Finding
@@ -36,8 +38,8 @@ func (h *Handler) findingCreate(w http.ResponseWriter, r *http.Request) {
 		h.renderCase(w, http.StatusUnprocessableEntity, p, v)
 		return
 	}
-	if _, err := h.store.AddFinding(r.Context(), v.Case.ID, rid, user(r).ID, body); err != nil {
-		h.fail(w, r, err)
+	if _, err := h.store.AddFinding(r.Context(), v.Case.ID, rid, account.CurrentUser(r).ID, body); err != nil {
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, caseURL(v.Case.ID)+"?done=finding#findings", http.StatusSeeOther)

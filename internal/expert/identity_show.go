@@ -2,6 +2,8 @@ package expert
 
 import (
 	"net/http"
+
+	"github.com/remedy-grievance/remedy/internal/account"
 )
 
 // identityShow shows the reporter's identity to the expert, only where the reporter consented to
@@ -17,12 +19,12 @@ func (h *Handler) identityShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !v.MayViewIdentity {
-		h.notFound(w, r)
+		h.accounts.NotFound(w, r)
 		return
 	}
-	id, err := h.store.ExpertIdentity(r.Context(), v.Case.ID, user(r).ID)
+	id, err := h.store.ExpertIdentity(r.Context(), v.Case.ID, account.CurrentUser(r).ID)
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	v.Identity = &id

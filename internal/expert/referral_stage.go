@@ -4,8 +4,10 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/remedy-grievance/remedy/internal/account"
 	"github.com/remedy-grievance/remedy/internal/grievance"
 	"github.com/remedy-grievance/remedy/internal/store"
+	"github.com/remedy-grievance/remedy/internal/web"
 )
 
 // referralStage moves a referral of the case as the expert. The store asks the rules and checks
@@ -18,14 +20,14 @@ func (h *Handler) referralStage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rid, ok := pathID(r, "rid")
+	rid, ok := web.PathID(r, "rid")
 	ref := v.referral(rid)
 	if !ok || ref == nil {
-		h.notFound(w, r)
+		h.accounts.NotFound(w, r)
 		return
 	}
 	to := grievance.ReferralStage(r.PostForm.Get("to"))
-	change := store.ReferralStageChange{ReferralID: rid, To: to, Actor: user(r).Actor(),
+	change := store.ReferralStageChange{ReferralID: rid, To: to, Actor: account.CurrentUser(r).Actor(),
 		Reason: r.PostForm.Get("reason"), Outcome: grievance.Outcome(r.PostForm.Get("outcome"))}
 	for _, t := range r.PostForm["remedy_types"] {
 		change.RemedyTypes = append(change.RemedyTypes, grievance.RemedyType(t))
@@ -34,7 +36,7 @@ func (h *Handler) referralStage(w http.ResponseWriter, r *http.Request) {
 	var re *grievance.RuleError
 	if !errors.As(err, &re) {
 		if err != nil {
-			h.fail(w, r, err)
+			h.accounts.Fail(w, r, err)
 			return
 		}
 		http.Redirect(w, r, caseURL(v.Case.ID)+"?done=moved", http.StatusSeeOther)

@@ -2,6 +2,8 @@ package member
 
 import (
 	"net/http"
+
+	"github.com/remedy-grievance/remedy/internal/account"
 )
 
 // identityShow displays the reporter's identity when the secretariat shared it with this
@@ -13,10 +15,10 @@ func (h *Handler) identityShow(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	u := user(r)
+	u := account.CurrentUser(r)
 	id, err := h.store.MemberReferralIdentity(r.Context(), u.MemberID, v.Ref.ID, u.Actor())
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	v.Identity = &id

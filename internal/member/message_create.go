@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/remedy-grievance/remedy/internal/account"
 	"github.com/remedy-grievance/remedy/internal/grievance"
 	"github.com/remedy-grievance/remedy/internal/web"
 )
@@ -11,9 +12,9 @@ import (
 // messageCreate adds the company's message, with documents, to this referral's company thread.
 // Files are typed by their bytes and refused when of a kind we do not take (web.PrepareAttachment).
 func (h *Handler) messageCreate(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := web.PathID(r, "id")
 	if !ok {
-		h.notFound(w, r)
+		h.accounts.NotFound(w, r)
 		return
 	}
 	values, files, fileProblem := web.ReadForm(w, r)
@@ -37,9 +38,9 @@ func (h *Handler) messageCreate(w http.ResponseWriter, r *http.Request) {
 		problems["body"] = "too_long"
 	}
 	if len(problems) == 0 {
-		u := user(r)
+		u := account.CurrentUser(r)
 		if _, err := h.store.MemberMessage(r.Context(), u.MemberID, id, body, attachments, u.Actor()); err != nil {
-			h.fail(w, r, err)
+			h.accounts.Fail(w, r, err)
 			return
 		}
 		http.Redirect(w, r, referralURL(id)+"?done=sent#thread", http.StatusSeeOther)

@@ -5,21 +5,23 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/remedy-grievance/remedy/internal/account"
 	"github.com/remedy-grievance/remedy/internal/grievance"
 	"github.com/remedy-grievance/remedy/internal/store"
+	"github.com/remedy-grievance/remedy/internal/web"
 )
 
 // monitoringCreate records the company's update on implementing the agreed remedy. The store
 // decides whether the referral takes one and moves the monitoring deadline.
 func (h *Handler) monitoringCreate(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := web.PathID(r, "id")
 	if !ok {
-		h.notFound(w, r)
+		h.accounts.NotFound(w, r)
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxPlainFormBytes)
 	if err := r.ParseForm(); err != nil {
-		h.notFound(w, r)
+		h.accounts.NotFound(w, r)
 		return
 	}
 	note := strings.TrimSpace(grievance.NormalizeNewlines(r.PostForm.Get("note")))
@@ -27,11 +29,11 @@ func (h *Handler) monitoringCreate(w http.ResponseWriter, r *http.Request) {
 	if tooLong(note) {
 		err = errTooLong
 	} else {
-		err = h.store.AddMonitoringCheck(r.Context(), store.MonitoringCheck{ReferralID: id, Note: note, Actor: user(r).Actor()})
+		err = h.store.AddMonitoringCheck(r.Context(), store.MonitoringCheck{ReferralID: id, Note: note, Actor: account.CurrentUser(r).Actor()})
 	}
 	var re *grievance.RuleError
 	if err != nil && !errors.As(err, &re) && err != errTooLong {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	if err == nil {

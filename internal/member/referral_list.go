@@ -3,6 +3,7 @@ package member
 import (
 	"net/http"
 
+	"github.com/remedy-grievance/remedy/internal/account"
 	"github.com/remedy-grievance/remedy/internal/store"
 )
 
@@ -13,9 +14,9 @@ type listView struct {
 // referralList shows the company's referrals, nearest deadline first, with missed deadlines
 // marked.
 func (h *Handler) referralList(w http.ResponseWriter, r *http.Request) {
-	rows, err := h.store.MemberReferrals(r.Context(), user(r).MemberID, h.store.Now())
+	rows, err := h.store.MemberReferrals(r.Context(), account.CurrentUser(r).MemberID, h.store.Now())
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	p := h.accounts.Page(r, "member.list.title")

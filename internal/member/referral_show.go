@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/remedy-grievance/remedy/internal/account"
 	"github.com/remedy-grievance/remedy/internal/grievance"
 	"github.com/remedy-grievance/remedy/internal/store"
 	"github.com/remedy-grievance/remedy/internal/web"
@@ -77,14 +78,14 @@ func reasonKey(m grievance.ReferralMove) string {
 // loadReferral builds the page for the signed-in user's company, or answers 404 when the
 // referral is not theirs.
 func (h *Handler) loadReferral(w http.ResponseWriter, r *http.Request) (*referralView, *web.Page, bool) {
-	id, ok := pathID(r, "id")
+	id, ok := web.PathID(r, "id")
 	if !ok {
-		h.notFound(w, r)
+		h.accounts.NotFound(w, r)
 		return nil, nil, false
 	}
-	ref, err := h.store.MemberReferral(r.Context(), user(r).MemberID, id)
+	ref, err := h.store.MemberReferral(r.Context(), account.CurrentUser(r).MemberID, id)
 	if err != nil {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return nil, nil, false
 	}
 	now := h.store.Now()

@@ -5,8 +5,10 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/remedy-grievance/remedy/internal/account"
 	"github.com/remedy-grievance/remedy/internal/grievance"
 	"github.com/remedy-grievance/remedy/internal/store"
+	"github.com/remedy-grievance/remedy/internal/web"
 )
 
 // referralStage makes one of the company's moves: the initial assessment (forwarded →
@@ -14,17 +16,17 @@ import (
 // starting implementation. The store asks the rules and checks the referral is the company's; a
 // refusal comes back to the page with everything typed kept.
 func (h *Handler) referralStage(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := web.PathID(r, "id")
 	if !ok {
-		h.notFound(w, r)
+		h.accounts.NotFound(w, r)
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxPlainFormBytes)
 	if err := r.ParseForm(); err != nil {
-		h.notFound(w, r)
+		h.accounts.NotFound(w, r)
 		return
 	}
-	u := user(r)
+	u := account.CurrentUser(r)
 	form := r.PostForm
 	to := grievance.ReferralStage(form.Get("to"))
 	reason := strings.TrimSpace(grievance.NormalizeNewlines(form.Get("reason")))
@@ -40,7 +42,7 @@ func (h *Handler) referralStage(w http.ResponseWriter, r *http.Request) {
 	}
 	var re *grievance.RuleError
 	if err != nil && !errors.As(err, &re) && err != errTooLong {
-		h.fail(w, r, err)
+		h.accounts.Fail(w, r, err)
 		return
 	}
 	if err == nil {

@@ -4,7 +4,6 @@
 package desk
 
 import (
-	"log/slog"
 	"net/http"
 
 	"github.com/remedy-grievance/remedy/internal/account"
@@ -18,12 +17,11 @@ type Handler struct {
 	store    *store.Store
 	render   *web.Renderer
 	accounts *account.Handler
-	log      *slog.Logger
 }
 
 // New makes the desk's handler.
-func New(s *store.Store, render *web.Renderer, accounts *account.Handler, log *slog.Logger) *Handler {
-	return &Handler{store: s, render: render, accounts: accounts, log: log}
+func New(s *store.Store, render *web.Renderer, accounts *account.Handler) *Handler {
+	return &Handler{store: s, render: render, accounts: accounts}
 }
 
 // Register adds the desk's routes, each for handlers only.

@@ -5,7 +5,6 @@
 package member
 
 import (
-	"log/slog"
 	"net/http"
 	"strconv"
 
@@ -20,12 +19,11 @@ type Handler struct {
 	store    *store.Store
 	render   *web.Renderer
 	accounts *account.Handler
-	log      *slog.Logger
 }
 
 // New makes the portal's handler.
-func New(s *store.Store, render *web.Renderer, accounts *account.Handler, log *slog.Logger) *Handler {
-	return &Handler{store: s, render: render, accounts: accounts, log: log}
+func New(s *store.Store, render *web.Renderer, accounts *account.Handler) *Handler {
+	return &Handler{store: s, render: render, accounts: accounts}
 }
 
 // Register adds the portal's routes, each for member users only.

@@ -47,10 +47,10 @@ func Routes(s *store.Store, log *slog.Logger) *Router {
 	intake.New(s, render, receipts, log).Register(r)
 	accounts := account.New(s, render, nil, log)
 	accounts.Register(r)
-	desk.New(s, render, accounts, log).Register(r)
-	member.New(s, render, accounts, log).Register(r)
-	expert.New(s, render, accounts, log).Register(r)
-	admin.New(s, render, accounts, log).Register(r)
+	desk.New(s, render, accounts).Register(r)
+	member.New(s, render, accounts).Register(r)
+	expert.New(s, render, accounts).Register(r)
+	admin.New(s, render, accounts).Register(r)
 	return r
 }
 

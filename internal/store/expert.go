@@ -455,34 +455,14 @@ func (s *Store) expertReferrals(ctx context.Context, key opener, caseID int64) (
 // like CaseIdentity.
 func (s *Store) ExpertIdentity(ctx context.Context, caseID, expertUserID int64) (Identity, error) {
 	var id Identity
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) (err error) {
 		if err := s.expertAccess(ctx, tx, caseID, expertUserID); err != nil {
 			return err
 		}
-		var name, contact []byte
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT anonymous, consent_share_identity, identity_name_sealed, identity_contact_sealed FROM cases WHERE id = ?`), caseID).
-			Scan(&id.Anonymous, &id.Consent, &name, &contact); err != nil {
-			return err
-		}
-		if !grievance.MayViewIdentity(grievance.RoleExpert, id.Consent) {
-			return ErrForbidden
-		}
-		key, err := s.caseKey(ctx, tx, caseID)
-		if err != nil {
-			return err
-		}
-		if id.Name, err = key.OpenString(fieldIdentityName, name); err != nil {
-			return err
-		}
-		if id.Contact, err = key.OpenString(fieldIdentityContact, contact); err != nil {
-			return err
-		}
-		return s.appendAudit(ctx, tx, expertActor(expertUserID), "identity.show", caseID, nil)
+		id, err = s.openIdentity(ctx, tx, caseID, expertActor(expertUserID), nil)
+		return err
 	})
-	if err != nil {
-		return Identity{}, err
-	}
-	return id, nil
+	return id, err
 }
 
 // Finding is an expert's written finding on a case, about one referral or the whole case.

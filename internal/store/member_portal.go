@@ -333,32 +333,16 @@ func (s *Store) MemberReferralIdentity(ctx context.Context, memberID, referralID
 			return err
 		}
 		var shared bool
-		var name, contact []byte
-		err = tx.QueryRowContext(ctx, s.q(`SELECT r.share_identity, c.anonymous, c.consent_share_identity, c.identity_name_sealed, c.identity_contact_sealed
-			FROM referrals r JOIN cases c ON c.id = r.case_id WHERE r.id = ?`), referralID).
-			Scan(&shared, &id.Anonymous, &id.Consent, &name, &contact)
-		if err != nil {
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT share_identity FROM referrals WHERE id = ?`), referralID).Scan(&shared); err != nil {
 			return err
 		}
-		if !shared || !grievance.MayViewIdentity(grievance.RoleMember, id.Consent) {
+		if !shared {
 			return ErrForbidden
 		}
-		key, err := s.caseKey(ctx, tx, caseID)
-		if err != nil {
-			return err
-		}
-		if id.Name, err = key.OpenString(fieldIdentityName, name); err != nil {
-			return err
-		}
-		if id.Contact, err = key.OpenString(fieldIdentityContact, contact); err != nil {
-			return err
-		}
-		return s.appendAudit(ctx, tx, actor, "identity.show", caseID, map[string]any{"referral": referralID})
+		id, err = s.openIdentity(ctx, tx, caseID, actor, map[string]any{"referral": referralID})
+		return err
 	})
-	if err != nil {
-		return Identity{}, err
-	}
-	return id, nil
+	return id, err
 }
 
 // MemberAttachment opens a file for a member user: one the handler shared with this referral

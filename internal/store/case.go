@@ -199,35 +199,57 @@ func (s *Store) attachmentInfos(ctx context.Context, key *seal.CaseKey, caseID i
 	return out, rows.Err()
 }
 
-// AttachmentContent opens a stored file: the original, or the copy without metadata.
-func (s *Store) AttachmentContent(ctx context.Context, caseID, attachmentID int64, shareable bool) (AttachmentInfo, []byte, error) {
+// storedFile is a file as stored: its clear metadata and its sealed parts.
+type storedFile struct {
+	AttachmentInfo
+	name, original, copy []byte
+}
+
+// storedFile reads one file of a case, still sealed; ErrNotFound when the case has no such file.
+func (s *Store) storedFile(ctx context.Context, q querier, caseID, attachmentID int64) (storedFile, error) {
+	var f storedFile
+	err := q.QueryRowContext(ctx, s.q(`SELECT id, COALESCE(message_id, 0), content_type, size_bytes, name_sealed, content_sealed, shareable_sealed
+		FROM attachments WHERE id = ? AND case_id = ?`), attachmentID, caseID).
+		Scan(&f.ID, &f.MessageID, &f.ContentType, &f.Size, &f.name, &f.original, &f.copy)
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, ErrNotFound
+	}
+	f.Shareable = f.copy != nil
+	return f, err
+}
+
+// open opens the file's name and its original, or (useCopy) its copy without metadata:
+// ErrNotFound when it has none.
+func (f storedFile) open(key *seal.CaseKey, useCopy bool) (AttachmentInfo, []byte, error) {
+	a := f.AttachmentInfo
+	var err error
+	if a.Name, err = key.OpenString(fieldAttachmentName, f.name); err != nil {
+		return a, nil, err
+	}
+	if !useCopy {
+		data, err := key.Open(fieldAttachmentData, f.original)
+		return a, data, err
+	}
+	if f.copy == nil {
+		return a, nil, ErrNotFound
+	}
+	data, err := key.Open(fieldAttachmentCopy, f.copy)
+	return a, data, err
+}
+
+// AttachmentContent opens a stored file, the original or the copy without metadata, without an
+// audit entry: for tests and maintenance. Pages use the audited CaseAttachment and
+// MemberAttachment.
+func (s *Store) AttachmentContent(ctx context.Context, caseID, attachmentID int64, useCopy bool) (AttachmentInfo, []byte, error) {
+	f, err := s.storedFile(ctx, s.read, caseID, attachmentID)
+	if err != nil {
+		return AttachmentInfo{}, nil, err
+	}
 	key, err := s.caseKey(ctx, s.read, caseID)
 	if err != nil {
 		return AttachmentInfo{}, nil, err
 	}
-	var a AttachmentInfo
-	var name, original, copy []byte
-	err = s.read.QueryRowContext(ctx, s.q(`SELECT id, COALESCE(message_id, 0), content_type, size_bytes, name_sealed, content_sealed, shareable_sealed FROM attachments WHERE id = ? AND case_id = ?`), attachmentID, caseID).
-		Scan(&a.ID, &a.MessageID, &a.ContentType, &a.Size, &name, &original, &copy)
-	if errors.Is(err, sql.ErrNoRows) {
-		return a, nil, ErrNotFound
-	}
-	if err != nil {
-		return a, nil, err
-	}
-	a.Shareable = copy != nil
-	if a.Name, err = key.OpenString(fieldAttachmentName, name); err != nil {
-		return a, nil, err
-	}
-	if shareable {
-		if copy == nil {
-			return a, nil, ErrNotFound
-		}
-		data, err := key.Open(fieldAttachmentCopy, copy)
-		return a, data, err
-	}
-	data, err := key.Open(fieldAttachmentData, original)
-	return a, data, err
+	return f.open(key, useCopy)
 }
 
 // caseKey unwraps a case's data key.

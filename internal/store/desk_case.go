@@ -370,25 +370,15 @@ func (s *Store) CaseAttachment(ctx context.Context, caseID, attachmentID int64, 
 	var a AttachmentInfo
 	var data []byte
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var name, original, copy []byte
-		err := tx.QueryRowContext(ctx, s.q(`SELECT id, COALESCE(message_id, 0), content_type, size_bytes, name_sealed, content_sealed, shareable_sealed
-			FROM attachments WHERE id = ? AND case_id = ?`), attachmentID, caseID).
-			Scan(&a.ID, &a.MessageID, &a.ContentType, &a.Size, &name, &original, &copy)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
+		f, err := s.storedFile(ctx, tx, caseID, attachmentID)
 		if err != nil {
 			return err
 		}
-		a.Shareable = copy != nil
 		key, err := s.caseKey(ctx, tx, caseID)
 		if err != nil {
 			return err
 		}
-		if a.Name, err = key.OpenString(fieldAttachmentName, name); err != nil {
-			return err
-		}
-		if data, err = key.Open(fieldAttachmentData, original); err != nil {
+		if a, data, err = f.open(key, false); err != nil {
 			return err
 		}
 		return s.appendAudit(ctx, tx, actor, "attachment.download", caseID, map[string]any{"attachment": attachmentID})

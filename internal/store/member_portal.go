@@ -372,39 +372,26 @@ func (s *Store) MemberAttachment(ctx context.Context, memberID, referralID, atta
 		if err != nil {
 			return err
 		}
-		var name, original, copy []byte
-		err = tx.QueryRowContext(ctx, s.q(`SELECT id, COALESCE(message_id, 0), content_type, size_bytes, name_sealed, content_sealed, shareable_sealed FROM attachments WHERE id = ?`), attachmentID).
-			Scan(&a.ID, &a.MessageID, &a.ContentType, &a.Size, &name, &original, &copy)
+		f, err := s.storedFile(ctx, tx, caseID, attachmentID)
 		if err != nil {
 			return err
 		}
-		a.Shareable = copy != nil
 		key, err := s.caseKey(ctx, tx, caseID)
 		if err != nil {
 			return err
 		}
-		useCopy := false
-		if inThread {
-			// Written in this company's thread (by the company or to it): given as it is.
-			if a.Name, err = key.OpenString(fieldAttachmentName, name); err != nil {
-				return err
-			}
-		} else {
-			// The reporter's file: the copy without metadata when there is one; an image
-			// without one never leaves the secretariat.
-			if !MayShareFile(a) {
-				return ErrNotFound
-			}
-			useCopy = copy != nil
-			a.Name, a.MessageID = sharedFileName(a.ID, a.ContentType), 0
+		// A file written in this company's thread (by the company or to it) is given as it is;
+		// the reporter's file only as the copy without metadata when there is one, and an image
+		// without one never leaves the secretariat.
+		useCopy := !inThread && f.Shareable
+		if !inThread && !MayShareFile(f.AttachmentInfo) {
+			return ErrNotFound
 		}
-		if useCopy {
-			data, err = key.Open(fieldAttachmentCopy, copy)
-		} else {
-			data, err = key.Open(fieldAttachmentData, original)
-		}
-		if err != nil {
+		if a, data, err = f.open(key, useCopy); err != nil {
 			return err
+		}
+		if !inThread {
+			a.Name, a.MessageID = sharedFileName(a.ID, a.ContentType), 0
 		}
 		a.Size = int64(len(data))
 		return s.appendAudit(ctx, tx, actor, "attachment.download", caseID, map[string]any{"referral": referralID, "attachment": attachmentID, "copy": useCopy})

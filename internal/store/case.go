@@ -179,7 +179,13 @@ type AttachmentInfo struct {
 }
 
 func (s *Store) attachmentInfos(ctx context.Context, key *seal.CaseKey, caseID int64) ([]AttachmentInfo, error) {
-	rows, err := s.read.QueryContext(ctx, s.q(`SELECT id, COALESCE(message_id, 0), content_type, size_bytes, name_sealed, shareable_sealed IS NOT NULL FROM attachments WHERE case_id = ? ORDER BY id`), caseID)
+	return s.openAttachmentInfos(ctx, key, `case_id = ?`, caseID)
+}
+
+// openAttachmentInfos lists the files matching where, in filing order, their names opened.
+func (s *Store) openAttachmentInfos(ctx context.Context, key *seal.CaseKey, where string, args ...any) ([]AttachmentInfo, error) {
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT id, COALESCE(message_id, 0), content_type, size_bytes, name_sealed, shareable_sealed IS NOT NULL
+		FROM attachments WHERE `+where+` ORDER BY id`), args...)
 	if err != nil {
 		return nil, err
 	}

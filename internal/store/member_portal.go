@@ -235,48 +235,12 @@ func (s *Store) referralHistory(ctx context.Context, key *seal.CaseKey, caseID, 
 
 // companyThread is the company⇄secretariat thread of one referral.
 func (s *Store) companyThread(ctx context.Context, key *seal.CaseKey, caseID, referralID int64) ([]Message, error) {
-	rows, err := s.read.QueryContext(ctx, s.q(`SELECT id, thread, referral_id, author_role, created_at, body_sealed
-		FROM messages WHERE case_id = ? AND thread = ? AND referral_id = ? ORDER BY id`), caseID, ThreadCompany, referralID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Message
-	for rows.Next() {
-		var m Message
-		var sealed []byte
-		if err := rows.Scan(&m.ID, &m.Thread, &m.ReferralID, &m.AuthorRole, &m.At, &sealed); err != nil {
-			return nil, err
-		}
-		if m.Body, err = key.OpenString(fieldMessageBody, sealed); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return s.openMessages(ctx, key, `case_id = ? AND thread = ? AND referral_id = ?`, caseID, ThreadCompany, referralID)
 }
 
 func (s *Store) companyThreadFiles(ctx context.Context, key *seal.CaseKey, caseID, referralID int64) ([]AttachmentInfo, error) {
-	rows, err := s.read.QueryContext(ctx, s.q(`SELECT a.id, a.message_id, a.content_type, a.size_bytes, a.name_sealed, a.shareable_sealed IS NOT NULL
-		FROM attachments a JOIN messages m ON m.id = a.message_id
-		WHERE a.case_id = ? AND m.case_id = ? AND m.thread = ? AND m.referral_id = ? ORDER BY a.id`), caseID, caseID, ThreadCompany, referralID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []AttachmentInfo
-	for rows.Next() {
-		var a AttachmentInfo
-		var name []byte
-		if err := rows.Scan(&a.ID, &a.MessageID, &a.ContentType, &a.Size, &name, &a.Shareable); err != nil {
-			return nil, err
-		}
-		if a.Name, err = key.OpenString(fieldAttachmentName, name); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return s.openAttachmentInfos(ctx, key, `case_id = ? AND message_id IN (SELECT id FROM messages WHERE case_id = ? AND thread = ? AND referral_id = ?)`,
+		caseID, caseID, ThreadCompany, referralID)
 }
 
 // referralSharedFiles lists the reporter's files shared with a referral that can actually be

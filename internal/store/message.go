@@ -88,8 +88,13 @@ func (s *Store) touchReporterNews(ctx context.Context, tx *sql.Tx, caseID int64,
 }
 
 func (s *Store) messages(ctx context.Context, key *seal.CaseKey, caseID int64, thread string) ([]Message, error) {
+	return s.openMessages(ctx, key, `case_id = ? AND thread = ?`, caseID, thread)
+}
+
+// openMessages lists the messages matching where, oldest first, their bodies opened with key.
+func (s *Store) openMessages(ctx context.Context, key *seal.CaseKey, where string, args ...any) ([]Message, error) {
 	rows, err := s.read.QueryContext(ctx, s.q(`SELECT id, thread, COALESCE(referral_id, 0), author_role, created_at, body_sealed
-		FROM messages WHERE case_id = ? AND thread = ? ORDER BY id`), caseID, thread)
+		FROM messages WHERE `+where+` ORDER BY id`), args...)
 	if err != nil {
 		return nil, err
 	}

@@ -263,13 +263,13 @@ func (h *Handler) loadCase(r *http.Request, caseID int64, lang string) (*caseVie
 		}
 		v.Files = append(v.Files, f)
 	}
-	if v.Handlers, err = h.store.Handlers(ctx); err != nil {
+	if v.Handlers, err = h.store.ActiveUsers(ctx, grievance.RoleHandler); err != nil {
 		return nil, err
 	}
 	if v.Experts, err = h.store.CaseExperts(ctx, caseID); err != nil {
 		return nil, err
 	}
-	roster, err := h.store.Experts(ctx)
+	roster, err := h.store.ActiveUsers(ctx, grievance.RoleExpert)
 	if err != nil {
 		return nil, err
 	}

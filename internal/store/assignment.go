@@ -11,9 +11,10 @@ import (
 // ErrNotHandler is returned when a case is to be given to a user who is not an active handler.
 var ErrNotHandler = errors.New("the user is not an active handler")
 
-// Handlers lists the active case handlers by name, for the assignment form.
-func (s *Store) Handlers(ctx context.Context) ([]User, error) {
-	rows, err := s.read.QueryContext(ctx, s.q(`SELECT `+userColumns+` FROM users u WHERE u.role = ? AND u.disabled_at IS NULL ORDER BY lower(u.display_name), u.id`), string(grievance.RoleHandler))
+// ActiveUsers lists the users of a role who are not disabled, by name: the handlers and the
+// experts' roster for the assignment forms.
+func (s *Store) ActiveUsers(ctx context.Context, role grievance.Role) ([]User, error) {
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT `+userColumns+` FROM users u WHERE u.role = ? AND u.disabled_at IS NULL ORDER BY lower(u.display_name), u.id`), string(role))
 	if err != nil {
 		return nil, err
 	}

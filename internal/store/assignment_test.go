@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/remedy-grievance/remedy/internal/grievance"
 	"github.com/remedy-grievance/remedy/internal/store"
 	"github.com/remedy-grievance/remedy/internal/store/storetest"
 )
@@ -40,7 +41,7 @@ func TestAssignHandlerOnlyToActiveHandlers(t *testing.T) {
 		if c, _ := s.DeskCase(ctx, f.CaseID); c.HandlerID != 0 {
 			t.Fatal("the case could not be unassigned")
 		}
-		handlers, _ := s.Handlers(ctx)
+		handlers, _ := s.ActiveUsers(ctx, grievance.RoleHandler)
 		if len(handlers) != 2 {
 			t.Fatalf("%d active handlers listed, want 2", len(handlers))
 		}

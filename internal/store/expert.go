@@ -103,24 +103,6 @@ func (s *Store) CaseExperts(ctx context.Context, caseID int64) ([]CaseExpert, er
 	return out, rows.Err()
 }
 
-// Experts lists the active experts of the roster by name, for the assignment form.
-func (s *Store) Experts(ctx context.Context) ([]User, error) {
-	rows, err := s.read.QueryContext(ctx, s.q(`SELECT `+userColumns+` FROM users u WHERE u.role = ? AND u.disabled_at IS NULL ORDER BY lower(u.display_name), u.id`), string(grievance.RoleExpert))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
-}
-
 // ExpertCaseRow is one line of an expert's list of cases: clear metadata only, since the
 // expert may not have declared yet.
 type ExpertCaseRow struct {

@@ -180,7 +180,7 @@ func TestAssigningExperts(t *testing.T) {
 		if len(experts) != 1 || !experts[0].Pending() {
 			t.Fatalf("experts after assigning twice = %+v", experts)
 		}
-		roster, err := s.Experts(ctx)
+		roster, err := s.ActiveUsers(ctx, grievance.RoleExpert)
 		if err != nil || len(roster) != 1 || roster[0].ID != alice {
 			t.Fatalf("roster = %+v, %v", roster, err)
 		}

@@ -66,22 +66,30 @@ func (s *Store) Members(ctx context.Context) ([]Member, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	aliases, err := s.read.QueryContext(ctx, `SELECT member_id, kind, name FROM member_aliases ORDER BY member_id, kind, name`)
-	if err != nil {
-		return nil, err
-	}
-	defer aliases.Close()
-	for aliases.Next() {
-		var id int64
-		var a MemberAlias
-		if err := aliases.Scan(&id, &a.Kind, &a.Name); err != nil {
-			return nil, err
-		}
+	err = s.memberAliases(ctx, func(id int64, a MemberAlias) {
 		if i, ok := index[id]; ok {
 			out[i].Aliases = append(out[i].Aliases, a)
 		}
+	})
+	return out, err
+}
+
+// memberAliases calls add with every member's aliases, ordered by member, kind and name.
+func (s *Store) memberAliases(ctx context.Context, add func(memberID int64, a MemberAlias)) error {
+	rows, err := s.read.QueryContext(ctx, `SELECT member_id, kind, name FROM member_aliases ORDER BY member_id, kind, name`)
+	if err != nil {
+		return err
 	}
-	return out, aliases.Err()
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var a MemberAlias
+		if err := rows.Scan(&id, &a.Kind, &a.Name); err != nil {
+			return err
+		}
+		add(id, a)
+	}
+	return rows.Err()
 }
 
 // DisplayName is the member's name in lang where it has one (Japanese), else in English.

@@ -95,22 +95,12 @@ func (s *Store) AllMembers(ctx context.Context) ([]MemberRecord, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	aliases, err := s.read.QueryContext(ctx, `SELECT member_id, kind, name FROM member_aliases ORDER BY member_id, kind, name`)
-	if err != nil {
-		return nil, err
-	}
-	defer aliases.Close()
-	for aliases.Next() {
-		var id int64
-		var a MemberAlias
-		if err := aliases.Scan(&id, &a.Kind, &a.Name); err != nil {
-			return nil, err
-		}
+	err = s.memberAliases(ctx, func(id int64, a MemberAlias) {
 		if i, ok := index[id]; ok {
 			out[i].Aliases = append(out[i].Aliases, a)
 		}
-	}
-	return out, aliases.Err()
+	})
+	return out, err
 }
 
 // MemberNameTaken reports whether another member (not except) has this English name, compared

@@ -156,3 +156,9 @@ func Keys(lang string) []string {
 	}
 	return out
 }
+
+// Has reports whether lang's catalog defines key itself (no fallback).
+func Has(lang, key string) bool {
+	_, ok := catalogs[lang][key]
+	return ok
+}

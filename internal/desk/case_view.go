@@ -225,7 +225,7 @@ func (h *Handler) loadCase(r *http.Request, caseID int64, lang string) (*caseVie
 		}
 		// Checks follow an agreed remedy until the referral concludes, while the case is open; the
 		// store refuses any other (monitoring_not_open), this only decides whether to offer the form.
-		rv.CanMonitor = (ref.Stage == grievance.ReferralRemedyAgreed || ref.Stage == grievance.ReferralMonitoring) && c.Stage == grievance.CaseAccepted
+		rv.CanMonitor = grievance.MonitoringOpen(ref.Stage, c.Stage)
 		if rv.Monitoring, err = h.store.MonitoringChecks(ctx, ref.ID); err != nil {
 			return nil, err
 		}

@@ -288,3 +288,10 @@ func CaseOutcomeOnEntry(s CaseStage) Outcome {
 }
 
 func blank(s string) bool { return strings.TrimSpace(s) == "" }
+
+// MonitoringOpen reports whether a referral in stage st, of a case in caseStage, takes monitoring
+// checks: from the moment a remedy is agreed until the referral concludes (or goes back to
+// dialogue), while the case is open (accepted), as for the referral's moves.
+func MonitoringOpen(st ReferralStage, caseStage CaseStage) bool {
+	return (st == ReferralRemedyAgreed || st == ReferralMonitoring) && caseStage == CaseAccepted
+}

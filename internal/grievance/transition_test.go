@@ -667,3 +667,14 @@ func with(c grievance.CaseChange, f func(*grievance.CaseChange)) grievance.CaseC
 	f(&c)
 	return c
 }
+
+func TestMonitoringOpenOnlyWhileARemedyIsFollowed(t *testing.T) {
+	for _, st := range grievance.ReferralStages {
+		for _, cs := range grievance.CaseStages {
+			want := (st == grievance.ReferralRemedyAgreed || st == grievance.ReferralMonitoring) && cs == grievance.CaseAccepted
+			if got := grievance.MonitoringOpen(st, cs); got != want {
+				t.Errorf("MonitoringOpen(%s, %s) = %v", st, cs, got)
+			}
+		}
+	}
+}

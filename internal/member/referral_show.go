@@ -91,7 +91,7 @@ func (h *Handler) loadReferral(w http.ResponseWriter, r *http.Request) (*referra
 	now := h.store.Now()
 	v := &referralView{
 		Ref: ref, Escalated: grievance.Escalated(ref.Stage, ref.DueAt, now), Overdue: grievance.Overdue(ref.DueAt, now),
-		MonitoringOpen: store.MonitoringOpen(ref.Stage, ref.CaseStage), RemedyTypes: grievance.RemedyTypes, Outcomes: grievance.Outcomes,
+		MonitoringOpen: grievance.MonitoringOpen(ref.Stage, ref.CaseStage), RemedyTypes: grievance.RemedyTypes, Outcomes: grievance.Outcomes,
 	}
 	// Exactly the moves the rules allow a member now, one form each.
 	for _, m := range grievance.NextReferralMoves(ref.Stage, ref.CaseStage, grievance.RoleMember) {

@@ -383,7 +383,7 @@ func TestMonitoringChecksMoveTheDeadlineAndAreSealed(t *testing.T) {
 			if err := s.AddMonitoringCheck(ctx, store.MonitoringCheck{ReferralID: p.ra, Note: "while suspended", Actor: p.alpha}); !errors.As(err, &re) || re.Code != "case_not_accepted" {
 				t.Fatalf("a check on a suspended case: %v", err)
 			}
-			if store.MonitoringOpen(grievance.ReferralMonitoring, grievance.CaseSuspended) || !store.MonitoringOpen(grievance.ReferralMonitoring, grievance.CaseAccepted) {
+			if grievance.MonitoringOpen(grievance.ReferralMonitoring, grievance.CaseSuspended) || !grievance.MonitoringOpen(grievance.ReferralMonitoring, grievance.CaseAccepted) {
 				t.Fatal("MonitoringOpen disagrees with AddMonitoringCheck")
 			}
 			if _, err := s.MonitoringChecks(ctx, 999999); !errors.Is(err, store.ErrNotFound) {

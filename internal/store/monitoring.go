@@ -24,14 +24,6 @@ type MonitoringCheck struct {
 	Note       string
 }
 
-// MonitoringOpen reports whether a referral in stage st, of a case in caseStage, takes
-// monitoring checks: from the moment a remedy is agreed until the referral concludes (or goes
-// back to dialogue), while the case is open (accepted), as for the referral's moves. It is what
-// AddMonitoringCheck enforces, for pages deciding whether to offer the form.
-func MonitoringOpen(st grievance.ReferralStage, caseStage grievance.CaseStage) bool {
-	return (st == grievance.ReferralRemedyAgreed || st == grievance.ReferralMonitoring) && caseStage == grievance.CaseAccepted
-}
-
 // AddMonitoringCheck records a check on a referral's remedy. A member user may add one only to
 // its own company's referrals (any other is ErrNotFound); a handler to any. A check made while
 // the referral is monitored starts the next monitoring period, so the deadline moves forward
@@ -64,7 +56,7 @@ func (s *Store) AddMonitoringCheck(ctx context.Context, c MonitoringCheck) error
 		if grievance.CaseStage(caseStage) != grievance.CaseAccepted {
 			return fail("case_not_accepted", "stage")
 		}
-		if !MonitoringOpen(st, grievance.CaseAccepted) {
+		if !grievance.MonitoringOpen(st, grievance.CaseAccepted) {
 			return fail("monitoring_not_open", "stage")
 		}
 		if strings.TrimSpace(c.Note) == "" {

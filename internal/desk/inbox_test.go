@@ -84,7 +84,7 @@ func TestInboxSaysMoreThanWhenTheTotalIsCapped(t *testing.T) {
 	}
 	desk := site.SignIn(site.User(grievance.RoleHandler, 0))
 	got := desk.Get("/desk?stage=all")
-	if !strings.Contains(got.Body, "More than 1000 cases") {
+	if !strings.Contains(got.Body, "Cases found: more than 1000") {
 		t.Errorf("a capped total is not shown as one:\n%s", got.Body)
 	}
 	if !strings.Contains(got.Body, `rel="next"`) {

@@ -24,6 +24,7 @@ Usage:
   remedy audit verify
   remedy backup --to FILE
   remedy seed --cases N
+  remedy import --mapping accountability-console|FILE.json [--dry-run] [--rejects FILE.csv] FILE.csv
 
 Every command takes --data and --database-url (or REMEDY_DATA, REMEDY_DATABASE_URL).
 The key-encryption key is read from REMEDY_KEY, or from remedy.key in the data folder
@@ -40,6 +41,7 @@ var commands = map[string]command{
 	"audit verify": auditVerifyCommand,
 	"backup":       backupCommand,
 	"seed":         seedCommand,
+	"import":       importCommand,
 }
 
 func main() {

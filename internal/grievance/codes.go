@@ -9,6 +9,7 @@ type Category string
 // Instruments maps each category to the international instruments it rests on.
 var Instruments = map[Category][]string{
 	"forced_labour":               {"ILO C29", "ILO C105", "ILO P29"},
+	"human_trafficking":           {"Palermo Protocol", "ILO P29"},
 	"child_labour":                {"ILO C138", "ILO C182"},
 	"discrimination":              {"ILO C100", "ILO C111"},
 	"harassment_violence":         {"ILO C190"},
@@ -28,7 +29,7 @@ var Instruments = map[Category][]string{
 
 // Categories lists the categories in display order.
 var Categories = []Category{
-	"forced_labour", "child_labour", "discrimination", "harassment_violence",
+	"forced_labour", "human_trafficking", "child_labour", "discrimination", "harassment_violence",
 	"freedom_of_association", "occupational_safety_health", "wages_benefits", "working_hours",
 	"recruitment_migrant_workers", "land_livelihoods", "environment_health", "privacy_data_ai",
 	"indigenous_peoples", "human_rights_defenders", "retaliation", "other",
@@ -50,6 +51,11 @@ var NotAcceptedReasons = []NotAcceptedReason{"not_human_rights", "no_link_to_mem
 
 func (r NotAcceptedReason) Valid() bool { return contains(NotAcceptedReasons, r) }
 
+// NotAcceptedUnrecorded marks imported history whose source ended a report at screening without
+// saying why. It is not in NotAcceptedReasons: a handler deciding today always gives a reason, so
+// the rules take it only on a change marked Historic.
+const NotAcceptedUnrecorded NotAcceptedReason = "unrecorded"
+
 // Outcome is how a referral concluded or a case closed.
 type Outcome string
 
@@ -66,6 +72,11 @@ var RemedyTypes = []RemedyType{"apology", "restitution", "rehabilitation", "fina
 
 func (t RemedyType) Valid() bool { return contains(RemedyTypes, t) }
 
+// RemedyUnrecorded marks imported history whose source records that a remedy was agreed but not
+// what it was. Like NotAcceptedUnrecorded it is not offered to handlers and is taken only on a
+// change marked Historic.
+const RemedyUnrecorded RemedyType = "unrecorded"
+
 // Channel is how a report reached the secretariat.
 type Channel string
 
@@ -75,6 +86,10 @@ const (
 )
 
 var Channels = []Channel{ChannelWeb, ChannelAPI, "phone", "email", "letter", "in_person", "member_desk"}
+
+// ChannelUnrecorded marks imported history whose source did not say how a report arrived. It is
+// not in Channels: a report taken today always has a channel.
+const ChannelUnrecorded Channel = "unrecorded"
 
 func (c Channel) Valid() bool { return contains(Channels, c) }
 

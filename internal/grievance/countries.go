@@ -31,5 +31,9 @@ var countrySet = func() map[string]bool {
 	return m
 }()
 
+// UnrecordedCountry is CLDR's "unknown region". Only imported history whose source names no single
+// country (blank, "Regional", "World") carries it; a report taken today must name a country.
+const UnrecordedCountry = "ZZ"
+
 // ValidCountry reports whether code is an ISO 3166-1 alpha-2 country code.
 func ValidCountry(code string) bool { return countrySet[code] }

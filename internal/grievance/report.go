@@ -129,7 +129,13 @@ func (r *Report) Normalize() {
 
 // Validate checks the report against the rules and limits; it reports every problem at once so the
 // reporter can fix them in one go.
-func (r *Report) Validate(l Limits) FieldErrors {
+func (r *Report) Validate(l Limits) FieldErrors { return r.validate(l, false) }
+
+// ValidateHistoric checks a report imported from past records. Such records may not say how the
+// report arrived or where (ChannelUnrecorded, UnrecordedCountry); everything else is as strict.
+func (r *Report) ValidateHistoric(l Limits) FieldErrors { return r.validate(l, true) }
+
+func (r *Report) validate(l Limits, historic bool) FieldErrors {
 	fe := FieldErrors{}
 	add := func(field, problem string) {
 		if _, ok := fe[field]; !ok {
@@ -141,7 +147,7 @@ func (r *Report) Validate(l Limits) FieldErrors {
 			add(field, "too_long")
 		}
 	}
-	if !r.Channel.Valid() {
+	if !r.Channel.Valid() && !(historic && r.Channel == ChannelUnrecorded) {
 		add("channel", "invalid_code")
 	}
 	if r.Language == "" {
@@ -159,7 +165,7 @@ func (r *Report) Validate(l Limits) FieldErrors {
 	}
 	if r.Country == "" {
 		add("country", "required")
-	} else if !ValidCountry(r.Country) {
+	} else if !ValidCountry(r.Country) && !(historic && r.Country == UnrecordedCountry) {
 		add("country", "invalid_country")
 	}
 	if r.ReporterType != "" && !r.ReporterType.Valid() {

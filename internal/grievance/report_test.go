@@ -323,3 +323,20 @@ func TestNormalizeTurnsBrowserLineBreaksIntoLF(t *testing.T) {
 		t.Fatalf("description %q, remedy %q", r.Description, r.RemedySought)
 	}
 }
+
+func TestValidateHistoricAllowsOnlyUnrecordedChannelAndCountry(t *testing.T) {
+	r := minimalReport()
+	r.Normalize()
+	r.Channel, r.Country = grievance.ChannelUnrecorded, grievance.UnrecordedCountry
+	if fe := r.Validate(grievance.DefaultLimits); fe["channel"] == "" || fe["country"] == "" {
+		t.Errorf("live validation accepted unrecorded values: %v", fe)
+	}
+	if fe := r.ValidateHistoric(grievance.DefaultLimits); fe != nil {
+		t.Errorf("historic validation refused unrecorded values: %v", fe)
+	}
+	r.Channel, r.Country = "fax", "XX"
+	fe := r.ValidateHistoric(grievance.DefaultLimits)
+	if fe["channel"] != "invalid_code" || fe["country"] != "invalid_country" {
+		t.Errorf("historic validation let other unknown codes through: %v", fe)
+	}
+}

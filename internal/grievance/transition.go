@@ -94,6 +94,9 @@ type CaseChange struct {
 	Outcome           Outcome
 	Companies         int             // companies the case will be referred to (accepting)
 	Referrals         []ReferralStage // the case's referrals as they stand (closing)
+	// Historic marks a past move replayed by an import, which may carry NotAcceptedUnrecorded.
+	// Only the import planner sets it.
+	Historic bool
 }
 
 // ReferralChange is a requested referral transition and what it carries.
@@ -104,6 +107,9 @@ type ReferralChange struct {
 	Reason      string
 	Outcome     Outcome
 	RemedyTypes []RemedyType
+	// Historic marks a past move replayed by an import, which may carry RemedyUnrecorded. Only
+	// the import planner sets it.
+	Historic bool
 }
 
 // RuleError says why the rules refuse a change. Code is stable and translated by the pages.
@@ -150,7 +156,7 @@ func CheckCaseChange(c CaseChange) error {
 		if c.NotAcceptedReason == "" {
 			return fail("not_accepted_reason_required", "not_accepted_reason")
 		}
-		if !c.NotAcceptedReason.Valid() {
+		if !c.NotAcceptedReason.Valid() && !(c.Historic && c.NotAcceptedReason == NotAcceptedUnrecorded) {
 			return fail("invalid_code", "not_accepted_reason")
 		}
 	}
@@ -213,7 +219,7 @@ func CheckReferralChange(c ReferralChange) error {
 			return fail("remedy_types_required", "remedy_types")
 		}
 		for _, t := range c.RemedyTypes {
-			if !t.Valid() {
+			if !t.Valid() && !(c.Historic && t == RemedyUnrecorded) {
 				return fail("invalid_code", "remedy_types")
 			}
 		}

@@ -21,6 +21,10 @@ type HistoricCase struct {
 	Events    []HistoricEvent    // case moves after "received", in order
 	Referrals []HistoricReferral // created when the case moves to accepted
 	Messages  []HistoricMessage  // optional, in order
+	// Source and SourceKey name the record the case was imported from (a file's row), remembered
+	// in import_sources with the case so that importing the same record again can be skipped.
+	// Both or neither.
+	Source, SourceKey string
 }
 
 // HistoricEvent is one past case move.
@@ -194,6 +198,7 @@ type step struct {
 	role     grievance.Role
 	code     string // kept in clear, as moveCase keeps it
 	reason   string // sealed
+	left     leftStage
 }
 
 type referralState struct {
@@ -231,7 +236,10 @@ func (s *Store) planCase(c *HistoricCase, now time.Time, members map[int64]bool)
 	if r.ReceivedAt.IsZero() {
 		return nil, errors.New("received_at is not set")
 	}
-	if fe := r.Validate(grievance.DefaultLimits); fe != nil {
+	if (c.Source == "") != (c.SourceKey == "") {
+		return nil, errors.New("source and source key go together")
+	}
+	if fe := r.ValidateHistoric(grievance.DefaultLimits); fe != nil {
 		return nil, fe
 	}
 	for i, co := range r.Companies {
@@ -257,7 +265,7 @@ func (s *Store) planCase(c *HistoricCase, now time.Time, members map[int64]bool)
 		}
 		used[ref.CompanyIndex] = true
 		for _, t := range ref.RemedyTypes {
-			if !t.Valid() {
+			if !t.Valid() && t != grievance.RemedyUnrecorded {
 				return nil, fmt.Errorf("referral %d: unknown remedy type %q", j, t)
 			}
 		}
@@ -283,7 +291,7 @@ func (s *Store) planCase(c *HistoricCase, now time.Time, members map[int64]bool)
 			}
 			ci++
 		case j >= 0:
-			if err := planReferralMove(p, c, j, next[j], now); err != nil {
+			if err := s.planReferralMove(p, c, j, next[j], now); err != nil {
 				return nil, fmt.Errorf("referral %d event %d (%s → %s): %w", j, next[j], p.referrals[j].stage, c.Referrals[j].Events[next[j]].To, err)
 			}
 			next[j]++
@@ -302,7 +310,7 @@ func (s *Store) planCaseMove(p *plan, c *HistoricCase, i int, now time.Time, cre
 	if err := checkTime(at, p.entered, now); err != nil {
 		return err
 	}
-	change := grievance.CaseChange{From: p.stage, To: ev.To, Role: ev.Role, Reason: ev.Reason}
+	change := grievance.CaseChange{From: p.stage, To: ev.To, Role: ev.Role, Reason: ev.Reason, Historic: true}
 	if strings.TrimSpace(change.Reason) == "" {
 		change.Reason = ev.Code
 	}
@@ -335,7 +343,12 @@ func (s *Store) planCaseMove(p *plan, c *HistoricCase, i int, now time.Time, cre
 			code = string(outcome)
 		}
 	}
-	p.steps = append(p.steps, step{at: at, referral: -1, from: string(p.stage), to: string(ev.To), role: ev.Role, code: code, reason: reason})
+	left := leftStage{entered: sql.NullTime{Time: p.entered, Valid: true}}
+	if due, ok := s.timeline.CaseDue(p.stage, grievance.CaseDates{ReceivedAt: utc(c.Report.ReceivedAt), AcknowledgedAt: p.acknowledged,
+		StageEnteredAt: p.entered, LastReporterNews: p.lastNews}); ok {
+		left.due = sql.NullTime{Time: utc(due), Valid: true}
+	}
+	p.steps = append(p.steps, step{at: at, referral: -1, from: string(p.stage), to: string(ev.To), role: ev.Role, code: code, reason: reason, left: left})
 	p.stage, p.entered, p.lastNews = ev.To, at, at
 	switch {
 	case ev.To == grievance.CaseAcknowledged:
@@ -360,7 +373,7 @@ func (s *Store) planCaseMove(p *plan, c *HistoricCase, i int, now time.Time, cre
 	return nil
 }
 
-func planReferralMove(p *plan, c *HistoricCase, j, k int, now time.Time) error {
+func (s *Store) planReferralMove(p *plan, c *HistoricCase, j, k int, now time.Time) error {
 	ref := &c.Referrals[j]
 	ev := ref.Events[k]
 	st := &p.referrals[j]
@@ -368,14 +381,18 @@ func planReferralMove(p *plan, c *HistoricCase, j, k int, now time.Time) error {
 	if err := checkTime(at, st.entered, now); err != nil {
 		return err
 	}
-	change := grievance.ReferralChange{From: st.stage, To: ev.To, Role: ev.Role, CaseStage: p.stage, Reason: ev.Reason, Outcome: ev.Outcome}
+	change := grievance.ReferralChange{From: st.stage, To: ev.To, Role: ev.Role, CaseStage: p.stage, Reason: ev.Reason, Outcome: ev.Outcome, Historic: true}
 	if ev.To == grievance.ReferralRemedyAgreed {
 		change.RemedyTypes = ref.RemedyTypes
 	}
 	if err := grievance.CheckReferralChange(change); err != nil {
 		return err
 	}
-	p.steps = append(p.steps, step{at: at, referral: j, from: string(st.stage), to: string(ev.To), role: ev.Role, code: string(ev.Outcome), reason: ev.Reason})
+	left := leftStage{entered: sql.NullTime{Time: st.entered, Valid: true}}
+	if due, ok := s.timeline.ReferralDue(st.stage, st.entered); ok {
+		left.due = sql.NullTime{Time: utc(due), Valid: true}
+	}
+	p.steps = append(p.steps, step{at: at, referral: j, from: string(st.stage), to: string(ev.To), role: ev.Role, code: string(ev.Outcome), reason: ev.Reason, left: left})
 	st.stage, st.entered, st.outcome = ev.To, at, ev.Outcome
 	if ev.To.Final() {
 		st.settled = at
@@ -536,9 +553,10 @@ func (s *Store) writeBatch(ctx context.Context, b preparedBatch, actor Actor, se
 
 // bulkTable collects the rows of one table for multi-row INSERTs.
 type bulkTable struct {
-	name string
-	cols []string
-	args []any
+	name   string
+	cols   []string
+	args   []any
+	suffix string // e.g. an ON CONFLICT clause
 }
 
 func (s *Store) insertBatch(ctx context.Context, tx *sql.Tx, cases []preparedCase, actor Actor, seqs map[string]string) ([]Filed, error) {
@@ -574,12 +592,15 @@ func (s *Store) insertBatch(ctx context.Context, tx *sql.Tx, cases []preparedCas
 	tCompanies := &bulkTable{name: "case_companies", cols: []string{"id", "case_id", "position", "member_id", "name_sealed", "relation", "case_stage", "case_due_at"}}
 	tReferrals := &bulkTable{name: "referrals", cols: []string{"id", "case_id", "company_id", "member_id", "stage", "stage_entered_at",
 		"forwarded_at", "due_at", "share_identity", "outcome", "remedy_types", "concluded_at", "updated_at", "case_stage", "case_due_at"}}
-	tSteps := &bulkTable{name: "stage_events", cols: []string{"id", "case_id", "referral_id", "from_stage", "to_stage", "at", "actor_role", "code", "reason_sealed"}}
+	tSteps := &bulkTable{name: "stage_events", cols: []string{"id", "case_id", "referral_id", "from_stage", "to_stage", "at", "actor_role", "code", "reason_sealed", "stage_days", "overdue"}}
 	tMessages := &bulkTable{name: "messages", cols: []string{"id", "case_id", "thread", "author_role", "created_at", "body_sealed"}}
 	tAttachments := &bulkTable{name: "attachments", cols: []string{"case_id", "content_type", "size_bytes", "created_at", "name_sealed", "content_sealed"}}
+	tSources := &bulkTable{name: "import_sources", cols: []string{"source", "row_key", "case_id", "imported_at"}}
+	importedAt := utc(s.now())
 	tCases.args = make([]any, 0, len(cases)*len(tCases.cols))
 	tSteps.args = make([]any, 0, nSteps*len(tSteps.cols))
 
+	figures := figureCounts{}
 	filed := make([]Filed, len(cases))
 	var co, rf, st, ms int
 	for i := range cases {
@@ -593,6 +614,10 @@ func (s *Store) insertBatch(ctx context.Context, tx *sql.Tx, cases []preparedCas
 			p.lastNews, nullTime(p.due), string(p.outcome), string(p.notAccepted), nullTime(p.closed), p.entered,
 			pc.fields[0], pc.fields[1], pc.fields[2], pc.fields[3], pc.fields[4], pc.fields[5], pc.fields[6])
 		tKeys.args = append(tKeys.args, id, "kek", pc.wrapped)
+		figures.intake(s.monthOf(received), string(r.Channel), r.Language, string(r.ReporterType), r.Country, codes(r.Categories))
+		if pc.c.Source != "" {
+			tSources.args = append(tSources.args, pc.c.Source, pc.c.SourceKey, id, importedAt)
+		}
 		for _, c := range r.Categories {
 			tCategories.args = append(tCategories.args, id, string(c), string(p.stage), nullTime(p.due))
 		}
@@ -622,7 +647,14 @@ func (s *Store) insertBatch(ctx context.Context, tx *sql.Tx, cases []preparedCas
 			if sp.referral >= 0 {
 				referral = referralIDs[firstReferral+sp.referral]
 			}
-			tSteps.args = append(tSteps.args, stepIDs[st], id, referral, sp.from, sp.to, sp.at, string(sp.role), sp.code, pc.reasons[k])
+			days, overdue := sp.left.spent(sp.at)
+			switch {
+			case sp.from != "":
+				figures.move(s.monthOf(sp.at), sp.from, sp.to, days, overdue, sp.code)
+			case sp.referral >= 0:
+				figures.referral(s.monthOf(sp.at), r.Companies[pc.c.Referrals[sp.referral].CompanyIndex].MemberID)
+			}
+			tSteps.args = append(tSteps.args, stepIDs[st], id, referral, sp.from, sp.to, sp.at, string(sp.role), sp.code, pc.reasons[k], days, overdue)
 			st++
 		}
 		for k, m := range pc.c.Messages {
@@ -634,10 +666,13 @@ func (s *Store) insertBatch(ctx context.Context, tx *sql.Tx, cases []preparedCas
 		}
 	}
 	// Parents before children: foreign keys are checked row by row.
-	for _, t := range []*bulkTable{tCases, tKeys, tCategories, tGroups, tCompanies, tReferrals, tSteps, tMessages, tAttachments} {
+	for _, t := range []*bulkTable{tCases, tKeys, tSources, tCategories, tGroups, tCompanies, tReferrals, tSteps, tMessages, tAttachments} {
 		if err := s.bulkInsert(ctx, tx, t); err != nil {
 			return nil, fmt.Errorf("insert %s: %w", t.name, err)
 		}
+	}
+	if err := s.addFigures(ctx, tx, figures); err != nil {
+		return nil, fmt.Errorf("statistics figures: %w", err)
 	}
 	err = s.appendAudit(ctx, tx, actor, "case.import", 0, map[string]any{"count": len(cases), "first": refs[0], "last": refs[len(refs)-1]})
 	return filed, err
@@ -798,5 +833,6 @@ func (s *Store) insertRows(t *bulkTable, k int) string {
 		}
 		b.WriteByte(')')
 	}
+	b.WriteString(t.suffix)
 	return b.String()
 }

@@ -152,6 +152,11 @@ func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, r grievance.Report, 
 	if err != nil {
 		return 0, "", err
 	}
+	figures := figureCounts{}
+	figures.intake(s.monthOf(received), string(r.Channel), r.Language, string(r.ReporterType), r.Country, codes(r.Categories))
+	if err := s.addFigures(ctx, tx, figures); err != nil {
+		return 0, "", err
+	}
 	err = s.appendAudit(ctx, tx, actor, "case.create", id, map[string]any{"reference": ref, "channel": r.Channel})
 	return id, ref, err
 }
@@ -453,4 +458,12 @@ func (s *Store) stageHistory(ctx context.Context, caseID int64, withReferrals bo
 		out = append(out, h)
 	}
 	return out, rows.Err()
+}
+
+func codes[T ~string](list []T) []string {
+	out := make([]string, len(list))
+	for i, v := range list {
+		out[i] = string(v)
+	}
+	return out
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/remedy-grievance/remedy/internal/grievance"
 )
@@ -78,7 +79,9 @@ func (s *Store) moveCase(ctx context.Context, tx *sql.Tx, key *txKey, change gri
 	caseID := key.caseID
 	var from string
 	var consent bool
-	err := tx.QueryRowContext(ctx, s.q(`SELECT stage, consent_share_identity FROM cases WHERE id = ?`+s.forUpdate()), caseID).Scan(&from, &consent)
+	var left leftStage
+	err := tx.QueryRowContext(ctx, s.q(`SELECT stage, consent_share_identity, stage_entered_at, due_at FROM cases WHERE id = ?`+s.forUpdate()), caseID).
+		Scan(&from, &consent, &left.entered, &left.due)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrNotFound
 	}
@@ -120,7 +123,7 @@ func (s *Store) moveCase(ctx context.Context, tx *sql.Tx, key *txKey, change gri
 	if change.NotAcceptedReason != "" {
 		code = string(change.NotAcceptedReason)
 	}
-	if err := s.insertStageEvent(ctx, tx, key, 0, from, string(change.To), code, change.Reason, actor); err != nil {
+	if err := s.insertStageEvent(ctx, tx, key, 0, from, string(change.To), code, change.Reason, actor, left); err != nil {
 		return err
 	}
 	if err := s.appendAudit(ctx, tx, actor, "case.stage", caseID, map[string]any{"from": from, "to": change.To, "code": code}); err != nil {
@@ -137,7 +140,26 @@ func (s *Store) moveCase(ctx context.Context, tx *sql.Tx, key *txKey, change gri
 	return s.refreshCaseDue(ctx, tx, caseID)
 }
 
-func (s *Store) insertStageEvent(ctx context.Context, tx *sql.Tx, key *txKey, referralID int64, from, to, code, reason string, actor Actor) error {
+// leftStage is the stage a move ends: when it was entered and the deadline it carried (none for
+// a case's or referral's first event).
+type leftStage struct {
+	entered sql.NullTime
+	due     sql.NullTime
+}
+
+// spent is how many whole days the stage lasted until at, and whether its deadline had passed;
+// nil where there is no stage or no deadline. Statistics add these up (migration 00006).
+func (l leftStage) spent(at time.Time) (days, overdue any) {
+	if l.entered.Valid {
+		days = int64(at.Sub(l.entered.Time) / (24 * time.Hour))
+	}
+	if l.due.Valid {
+		overdue = !at.Before(l.due.Time)
+	}
+	return days, overdue
+}
+
+func (s *Store) insertStageEvent(ctx context.Context, tx *sql.Tx, key *txKey, referralID int64, from, to, code, reason string, actor Actor, left leftStage) error {
 	caseID := key.caseID
 	var sealedReason []byte
 	if strings.TrimSpace(reason) != "" {
@@ -147,9 +169,26 @@ func (s *Store) insertStageEvent(ctx context.Context, tx *sql.Tx, key *txKey, re
 		}
 		sealedReason = k.SealString(fieldStageReason, reason)
 	}
-	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO stage_events (case_id, referral_id, from_stage, to_stage, at, actor_role, actor_user_id, code, reason_sealed)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), caseID, nullInt(referralID), from, to, utc(s.now()), actor.Role, nullInt(actor.UserID), code, sealedReason)
-	return err
+	at := utc(s.now())
+	days, overdue := left.spent(at)
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO stage_events (case_id, referral_id, from_stage, to_stage, at, actor_role, actor_user_id, code, reason_sealed, stage_days, overdue)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), caseID, nullInt(referralID), from, to, at, actor.Role, nullInt(actor.UserID), code, sealedReason, days, overdue)
+	if err != nil {
+		return err
+	}
+	figures := figureCounts{}
+	if from == "" {
+		if referralID != 0 {
+			var member sql.NullInt64
+			if err := tx.QueryRowContext(ctx, s.q(`SELECT member_id FROM referrals WHERE id = ?`), referralID).Scan(&member); err != nil {
+				return err
+			}
+			figures.referral(s.monthOf(at), member.Int64)
+		}
+	} else {
+		figures.move(s.monthOf(at), from, to, days, overdue, code)
+	}
+	return s.addFigures(ctx, tx, figures)
 }
 
 // refreshCaseDue recomputes the deadline that applies to the case's current stage.
@@ -213,7 +252,7 @@ func (s *Store) insertReferral(ctx context.Context, tx *sql.Tx, key *txKey, r Ne
 	if err != nil {
 		return err
 	}
-	if err := s.insertStageEvent(ctx, tx, key, id, "", string(grievance.ReferralForwarded), "", "", actor); err != nil {
+	if err := s.insertStageEvent(ctx, tx, key, id, "", string(grievance.ReferralForwarded), "", "", actor, leftStage{}); err != nil {
 		return err
 	}
 	return s.appendAudit(ctx, tx, actor, "referral.create", caseID, map[string]any{"referral": id, "member": memberID.Int64, "share_identity": r.ShareIdentity})
@@ -237,8 +276,9 @@ func (s *Store) ChangeReferralStage(ctx context.Context, c ReferralStageChange) 
 		var caseID int64
 		var memberID sql.NullInt64
 		var from, caseStage string
-		err := tx.QueryRowContext(ctx, s.q(`SELECT r.case_id, r.member_id, r.stage, c.stage FROM referrals r JOIN cases c ON c.id = r.case_id WHERE r.id = ?`+s.forUpdate()), c.ReferralID).
-			Scan(&caseID, &memberID, &from, &caseStage)
+		var left leftStage
+		err := tx.QueryRowContext(ctx, s.q(`SELECT r.case_id, r.member_id, r.stage, c.stage, r.stage_entered_at, r.due_at FROM referrals r JOIN cases c ON c.id = r.case_id WHERE r.id = ?`+s.forUpdate()), c.ReferralID).
+			Scan(&caseID, &memberID, &from, &caseStage, &left.entered, &left.due)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && c.Actor.Role == string(grievance.RoleMember) && (c.Actor.MemberID == 0 || memberID.Int64 != c.Actor.MemberID)) {
 			return ErrNotFound
 		}
@@ -275,7 +315,7 @@ func (s *Store) ChangeReferralStage(ctx context.Context, c ReferralStageChange) 
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE referrals SET `+sets+` WHERE id = ?`), append(args, c.ReferralID)...); err != nil {
 			return err
 		}
-		if err := s.insertStageEvent(ctx, tx, s.lazyKey(ctx, tx, caseID), c.ReferralID, from, string(c.To), string(c.Outcome), c.Reason, c.Actor); err != nil {
+		if err := s.insertStageEvent(ctx, tx, s.lazyKey(ctx, tx, caseID), c.ReferralID, from, string(c.To), string(c.Outcome), c.Reason, c.Actor, left); err != nil {
 			return err
 		}
 		return s.appendAudit(ctx, tx, c.Actor, "referral.stage", caseID, map[string]any{"referral": c.ReferralID, "from": from, "to": c.To, "code": c.Outcome})

@@ -90,6 +90,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if err := s.rebuildFiguresIfNeeded(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 

@@ -14,21 +14,29 @@ var navigation = map[grievance.Role][]web.NavLink{
 	grievance.RoleHandler: {
 		{Path: "/desk", Key: "nav.desk.inbox"},
 		{Path: "/desk/intake", Key: "nav.desk.intake"},
+		{Path: "/reports/annual", Key: "nav.reports.annual"},
+		{Path: "/reports/disclosure", Key: "nav.reports.disclosure"},
 	},
 	grievance.RoleAdmin: {
 		{Path: "/admin/members", Key: "nav.admin.members"},
 		{Path: "/admin/users", Key: "nav.admin.users"},
 		{Path: "/admin/settings", Key: "nav.admin.settings"},
+		{Path: "/reports/annual", Key: "nav.reports.annual"},
+		{Path: "/reports/disclosure", Key: "nav.reports.disclosure"},
 	},
 	grievance.RoleMember: {
 		{Path: "/member", Key: "nav.member.referrals"},
+		{Path: "/reports/disclosure", Key: "nav.reports.disclosure"},
 	},
 	grievance.RoleExpert: {
 		{Path: "/expert", Key: "nav.expert.cases"},
 	},
+	grievance.RolePanel: {
+		{Path: "/reports/annual", Key: "nav.reports.annual"},
+	},
 }
 
-// HomeFor is where a role lands after signing in. The panel's place is the public statistics.
+// HomeFor is where a role lands after signing in.
 func HomeFor(r grievance.Role) string {
 	if nav := navigation[r]; len(nav) > 0 {
 		return nav[0].Path

@@ -46,6 +46,7 @@ func (h *Handler) Register(mux web.Router) {
 	handle("GET /admin/settings", h.settingsShow)
 	handle("POST /admin/settings/timeline", h.settingsTimeline)
 	handle("POST /admin/settings/rules", h.settingsRules)
+	handle("POST /admin/settings/register", h.settingsRegister)
 }
 
 // home sends /admin on to the first admin page.

@@ -54,6 +54,10 @@ type settingsView struct {
 	Languages     []rulesLanguage
 	AnyRules      bool // some language has a rules text
 	RulesMaxChars int
+
+	RegisterThreshold    string
+	RegisterThresholdErr string
+	RegisterSaved        bool
 }
 
 // settingsView loads the page as stored: the live timeline and the rules text in lang.
@@ -70,7 +74,11 @@ func (h *Handler) settingsView(ctx context.Context, lang string) (settingsView, 
 		lang = locale.Fallback
 	}
 	v.RulesLang = lang
-	var err error
+	k, err := h.store.RegisterThreshold(ctx)
+	if err != nil {
+		return v, err
+	}
+	v.RegisterThreshold = strconv.Itoa(k)
 	if v.RulesText, err = h.store.RulesText(ctx, lang); err != nil {
 		return v, err
 	}
@@ -99,6 +107,7 @@ func (h *Handler) settingsShow(w http.ResponseWriter, r *http.Request) {
 	}
 	v.TimelineSaved = q.Get("saved") == "timeline"
 	v.RulesSaved = q.Get("saved") == "rules"
+	v.RegisterSaved = q.Get("saved") == "register"
 	p.Data = v
 	h.render.Render(w, http.StatusOK, "admin_settings", p)
 }

@@ -1,6 +1,7 @@
 package history_test
 
 import (
+	"context"
 	"encoding/csv"
 	"os"
 	"path/filepath"
@@ -189,6 +190,7 @@ func TestImportRealConsoleFile(t *testing.T) {
 			}
 		}
 		logStages(t, s)
+		checkStatistics(t, s, want)
 
 		again := importFile(t, s, "accountability-console", path, history.Options{})
 		if len(again.Skipped) != 815 || len(again.Imported) != 0 || len(again.Rejected) != 0 {
@@ -240,4 +242,53 @@ func mapsEqual(a, b map[int]int) bool {
 		}
 	}
 	return true
+}
+
+// checkStatistics compares the platform's statistics (what /statistics and the API publish) with
+// the figures counted from the file.
+func checkStatistics(t *testing.T, s *store.Store, want consoleFigures) {
+	t.Helper()
+	if drift, err := s.CheckFigures(context.Background()); err != nil || len(drift) > 0 {
+		t.Fatalf("running figures differ from a recount: %v %v", drift, err)
+	}
+	var resolved, notResolved, refused int
+	for fy, n := range want.byFiscalYear {
+		f, err := s.FiscalYearFigures(context.Background(), fy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Received != n {
+			t.Errorf("statistics FY%d: %d received, %d filed that year in the file", fy, f.Received, n)
+		}
+	}
+	trend, err := s.Trend(context.Background(), s.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ended, received := 0, 0
+	for _, y := range trend {
+		ended += y.Ended
+		received += y.Received
+		f, err := s.FiscalYearFigures(context.Background(), y.FiscalYear)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resolved += f.CaseOutcomes["resolved"]
+		notResolved += f.CaseOutcomes["not_resolved"] + f.CaseOutcomes["not_substantiated"]
+		refused += f.Entered["not_accepted"] + f.Entered["withdrawn"]
+	}
+	for _, c := range []struct {
+		name      string
+		got, want int
+	}{
+		{"received across the years", received, want.rows},
+		{"ended across the years (every Closed status)", ended, want.closed},
+		{"closed resolved (Closed With Results…)", resolved, want.resolved},
+		{"closed without results", notResolved, want.notResolved + want.notSubstantiated},
+		{"not taken up or withdrawn", refused, want.refused},
+	} {
+		if c.got != c.want {
+			t.Errorf("statistics: %s = %d, the file says %d", c.name, c.got, c.want)
+		}
+	}
 }

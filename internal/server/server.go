@@ -21,6 +21,7 @@ import (
 	"github.com/remedy-grievance/remedy/internal/intake"
 	"github.com/remedy-grievance/remedy/internal/member"
 	"github.com/remedy-grievance/remedy/internal/store"
+	"github.com/remedy-grievance/remedy/internal/transparency"
 	"github.com/remedy-grievance/remedy/internal/web"
 )
 
@@ -51,6 +52,7 @@ func Routes(s *store.Store, log *slog.Logger) *Router {
 	member.New(s, render, accounts).Register(r)
 	expert.New(s, render, accounts).Register(r)
 	admin.New(s, render, accounts).Register(r)
+	transparency.New(s, render, accounts, log).Register(r)
 	return r
 }
 

@@ -145,3 +145,29 @@ func Supported(code string) bool {
 	}
 	return false
 }
+
+// CountryName names a country code in lang ("VN" → "Vietnam", "ベトナム").
+func CountryName(lang, code string) string {
+	if names := display.Regions(language.Make(lang)); names != nil {
+		if region, err := language.ParseRegion(code); err == nil {
+			if name := names.Name(region); name != "" {
+				return name
+			}
+		}
+	}
+	return code
+}
+
+// LanguageName names a language tag in lang ("vi" → "Vietnamese", "ベトナム語").
+func LanguageName(lang, code string) string {
+	tag, err := language.Parse(code)
+	if err != nil {
+		return code
+	}
+	if names := display.Languages(language.Make(lang)); names != nil {
+		if name := names.Name(tag); name != "" {
+			return name
+		}
+	}
+	return code
+}

@@ -28,7 +28,7 @@ func TestTemplatesNameOnlyKeysTheCatalogsHave(t *testing.T) {
 		}
 		langs := []string{locale.Fallback}
 		base := strings.TrimPrefix(name, "templates/")
-		for _, prefix := range []string{"desk_", "member_", "expert_", "admin_"} {
+		for _, prefix := range []string{"desk_", "member_", "expert_", "admin_", "report_"} {
 			if strings.HasPrefix(base, prefix) {
 				langs = locale.StaffLanguages
 			}

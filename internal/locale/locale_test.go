@@ -1,8 +1,10 @@
 package locale
 
 import (
+	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -143,6 +145,38 @@ func TestTheWorkersLanguagesAreAllThere(t *testing.T) {
 	for _, want := range []string{"en", "ja", "zh-Hans", "vi", "th", "id", "ms", "my", "km", "fil", "ne", "bn", "ar"} {
 		if !have[want] {
 			t.Errorf("no catalog for %s", want)
+		}
+	}
+}
+
+// TestTranslationsKeepThePrintfVerbs: the code fills a text's verbs in the English order, so a
+// translation with other verbs would print garbage ("%!d(string=…)") or drop a number. A
+// translation may reorder them with explicit indexes (%[2]d).
+func TestTranslationsKeepThePrintfVerbs(t *testing.T) {
+	verbs := regexp.MustCompile(`%(?:\[(\d+)\])?[-+#0]?[0-9]*(?:\.[0-9]+)?([dsvqxf])`)
+	// args lists the verbs by the argument each fills: "1:d 2:s".
+	args := func(text string) string {
+		var out []string
+		next := 1
+		for _, m := range verbs.FindAllStringSubmatch(text, -1) {
+			n := next
+			if m[1] != "" {
+				n, _ = strconv.Atoi(m[1])
+			}
+			out = append(out, strconv.Itoa(n)+":"+m[2])
+			next = n + 1
+		}
+		slices.Sort(out)
+		return strings.Join(out, " ")
+	}
+	for _, lang := range Languages() {
+		for _, key := range Keys(Fallback) {
+			if !Has(lang, key) {
+				continue
+			}
+			if got, want := args(T(lang, key)), args(T(Fallback, key)); got != want {
+				t.Errorf("%s %s fills %q, English %q", lang, key, got, want)
+			}
 		}
 	}
 }

@@ -54,27 +54,10 @@ func lines(rows []history.Row) []int {
 func count(t *testing.T, s *store.Store, query string, args ...any) int {
 	t.Helper()
 	var n int
-	if err := s.DB().QueryRow(rebind(s, query), args...).Scan(&n); err != nil {
+	if err := s.DB().QueryRow(storetest.Rebind(s, query), args...).Scan(&n); err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
 	return n
-}
-
-func rebind(s *store.Store, q string) string {
-	if s.Dialect() != store.Postgres {
-		return q
-	}
-	var b strings.Builder
-	n := 0
-	for _, r := range q {
-		if r == '?' {
-			n++
-			fmt.Fprintf(&b, "$%d", n)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // expected is what the rules promise for one fixture row (dates are Tokyo calendar days).
@@ -167,7 +150,7 @@ func TestImportConsoleFixture(t *testing.T) {
 		}
 		for line, want := range fixtureRows {
 			var id int64
-			if err := s.DB().QueryRow(rebind(s, `SELECT id FROM cases WHERE reference = ?`), refs[line]).Scan(&id); err != nil {
+			if err := s.DB().QueryRow(storetest.Rebind(s, `SELECT id FROM cases WHERE reference = ?`), refs[line]).Scan(&id); err != nil {
 				t.Fatalf("line %d (%q): %v", line, refs[line], err)
 			}
 			c, err := s.DeskCase(ctx, id)
@@ -225,7 +208,7 @@ func TestImportConsoleFixture(t *testing.T) {
 		}
 		// Nothing of the row is lost: the multi-line narrative, quotes and commas included.
 		var id int64
-		s.DB().QueryRow(rebind(s, `SELECT id FROM cases WHERE reference = ?`), refs[13]).Scan(&id)
+		s.DB().QueryRow(storetest.Rebind(s, `SELECT id FROM cases WHERE reference = ?`), refs[13]).Scan(&id)
 		c, _ := s.DeskCase(ctx, id)
 		for _, part := range []string{"Description: Villagers say \"the turbines\", built near the lagoon,\nblock the fishing path.\nThey ask for a new path.\n",
 			"Sector: Energy, Extractives (oil, gas, mining)\n", "Dispute Resolution Status: closed_without_outcome\n",

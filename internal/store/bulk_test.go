@@ -57,24 +57,6 @@ func stagesOf(h []store.StageChange) string {
 	return strings.Join(out, ",")
 }
 
-// rebind writes ? placeholders as PostgreSQL's $n where needed.
-func rebind(s *store.Store, q string) string {
-	if s.Dialect() != store.Postgres {
-		return q
-	}
-	var b strings.Builder
-	n := 0
-	for _, r := range q {
-		if r == '?' {
-			n++
-			fmt.Fprintf(&b, "$%d", n)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
 func countRows(t *testing.T, s *store.Store, table string) int {
 	t.Helper()
 	var n int
@@ -225,18 +207,18 @@ func TestImportedCasesOpenWithTheirReceipts(t *testing.T) {
 
 		var outcome, reason string
 		var closed, ack time.Time
-		if err := s.DB().QueryRow(rebind(s, `SELECT outcome, not_accepted_reason FROM cases WHERE id = ?`), filed[0].CaseID).Scan(&outcome, &reason); err != nil || reason != "no_link_to_member" || outcome != "" {
+		if err := s.DB().QueryRow(storetest.Rebind(s, `SELECT outcome, not_accepted_reason FROM cases WHERE id = ?`), filed[0].CaseID).Scan(&outcome, &reason); err != nil || reason != "no_link_to_member" || outcome != "" {
 			t.Fatalf("not accepted: %q %q %v", outcome, reason, err)
 		}
-		if err := s.DB().QueryRow(rebind(s, `SELECT outcome, closed_at, acknowledged_at FROM cases WHERE id = ?`), filed[1].CaseID).Scan(&outcome, &closed, &ack); err != nil ||
+		if err := s.DB().QueryRow(storetest.Rebind(s, `SELECT outcome, closed_at, acknowledged_at FROM cases WHERE id = ?`), filed[1].CaseID).Scan(&outcome, &closed, &ack); err != nil ||
 			outcome != "partially_resolved" || !closed.Equal(day(t0, 200)) || !ack.Equal(day(t0, 3)) {
 			t.Fatalf("closed: %q %v %v %v", outcome, closed, ack, err)
 		}
-		if err := s.DB().QueryRow(rebind(s, `SELECT outcome FROM cases WHERE id = ?`), filed[4].CaseID).Scan(&outcome); err != nil || outcome != "withdrawn" {
+		if err := s.DB().QueryRow(storetest.Rebind(s, `SELECT outcome FROM cases WHERE id = ?`), filed[4].CaseID).Scan(&outcome); err != nil || outcome != "withdrawn" {
 			t.Fatalf("withdrawn: %q %v", outcome, err)
 		}
 		var events int
-		if err := s.DB().QueryRow(rebind(s, `SELECT COUNT(*) FROM stage_events WHERE case_id = ? AND referral_id IS NOT NULL`), filed[1].CaseID).Scan(&events); err != nil || events != 9 {
+		if err := s.DB().QueryRow(storetest.Rebind(s, `SELECT COUNT(*) FROM stage_events WHERE case_id = ? AND referral_id IS NOT NULL`), filed[1].CaseID).Scan(&events); err != nil || events != 9 {
 			t.Fatalf("referral stage events %d, %v", events, err)
 		}
 

@@ -114,7 +114,7 @@ func TestCloseCaseKeepsLessonsSealed(t *testing.T) {
 			t.Fatalf("closed: %s, lessons %q", c.Stage, c.Lessons)
 		}
 		var sealed []byte
-		if err := s.DB().QueryRowContext(ctx, rebind(s, `SELECT lessons_sealed FROM cases WHERE id = ?`), f.CaseID).Scan(&sealed); err != nil {
+		if err := s.DB().QueryRowContext(ctx, storetest.Rebind(s, `SELECT lessons_sealed FROM cases WHERE id = ?`), f.CaseID).Scan(&sealed); err != nil {
 			t.Fatal(err)
 		}
 		if len(sealed) == 0 || strings.Contains(string(sealed), "MARKER") {

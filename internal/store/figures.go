@@ -62,28 +62,28 @@ func (c figureCounts) move(month, from, to string, days, overdue any, code strin
 	c[figureKey{month, "move", from + ">" + to + "|" + d + "|" + o + "|" + code}]++
 }
 
-// MoveFigure is one kind of stage move counted in figures.
-type MoveFigure struct {
+// moveFigure is one kind of stage move counted in figures.
+type moveFigure struct {
 	From, To string
 	Days     int // whole days the stage From lasted; -1 when unknown
 	Overdue  int // 1 late, 0 in time, -1 unknown
 	Code     string
 }
 
-func parseMove(code string) (MoveFigure, bool) {
+func parseMove(code string) (moveFigure, bool) {
 	parts := strings.SplitN(code, "|", 4)
 	if len(parts) != 4 {
-		return MoveFigure{}, false
+		return moveFigure{}, false
 	}
 	from, to, ok := strings.Cut(parts[0], ">")
 	if !ok {
-		return MoveFigure{}, false
+		return moveFigure{}, false
 	}
-	m := MoveFigure{From: from, To: to, Days: -1, Overdue: -1, Code: parts[3]}
+	m := moveFigure{From: from, To: to, Days: -1, Overdue: -1, Code: parts[3]}
 	if parts[1] != "" {
 		n, err := strconv.Atoi(parts[1])
 		if err != nil {
-			return MoveFigure{}, false
+			return moveFigure{}, false
 		}
 		m.Days = n
 	}
@@ -194,8 +194,8 @@ func (s *Store) countFigures(ctx context.Context) (figureCounts, error) {
 	return c, nil
 }
 
-// FigureRows reads the figures of the months in [fromMonth, toMonth) ("2006-01"), summed over
-// the months; for tests and the statistics.
+// figureRows reads the counts of the months in [fromMonth, toMonth) ("2006-01"), summed over
+// the months.
 func (s *Store) figureRows(ctx context.Context, fromMonth, toMonth string, fn func(measure, code string, n int)) error {
 	var measure, code string
 	var n int

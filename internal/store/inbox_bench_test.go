@@ -21,23 +21,7 @@ import (
 // Each scenario reports the p50 and p95 server time of one page (the query, the page's details
 // and the counts).
 func BenchmarkInbox(b *testing.B) {
-	dir := os.Getenv("REMEDY_BENCH_DATA")
-	if dir == "" {
-		b.Skip("set REMEDY_BENCH_DATA to a data folder made by remedy seed")
-	}
-	keys, _, err := seal.LoadKeyring(filepath.Join(dir, "remedy.key"), "")
-	if err != nil {
-		b.Fatal(err)
-	}
-	start := time.Now()
-	// REMEDY_BENCH_DATABASE_URL measures PostgreSQL seeded with the same folder's key.
-	s, err := store.Open(ctx, store.Config{DataDir: dir, DatabaseURL: os.Getenv("REMEDY_BENCH_DATABASE_URL"), Keys: keys, Timeline: storetest.Timeline(b)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	// The first open of a folder seeded before a migration applies it: this is how long it took.
-	b.Logf("store opened (and migrated) in %s", time.Since(start).Round(time.Millisecond))
+	s := openBenchStore(b)
 	members, _ := s.Members(ctx)
 	now := time.Now()
 	scenarios := []struct {
@@ -84,4 +68,26 @@ func BenchmarkInbox(b *testing.B) {
 			b.ReportMetric(float64(total), "matching")
 		})
 	}
+}
+
+// openBenchStore opens the seeded data folder named by REMEDY_BENCH_DATA (skipping without one),
+// or PostgreSQL seeded with that folder's key when REMEDY_BENCH_DATABASE_URL is set.
+func openBenchStore(b *testing.B) *store.Store {
+	dir := os.Getenv("REMEDY_BENCH_DATA")
+	if dir == "" {
+		b.Skip("set REMEDY_BENCH_DATA to a data folder made by remedy seed")
+	}
+	keys, _, err := seal.LoadKeyring(filepath.Join(dir, "remedy.key"), "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	s, err := store.Open(ctx, store.Config{DataDir: dir, DatabaseURL: os.Getenv("REMEDY_BENCH_DATABASE_URL"), Keys: keys, Timeline: storetest.Timeline(b)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	// The first open of a folder seeded before a migration applies it: this is how long it took.
+	b.Logf("store opened (and migrated) in %s", time.Since(start).Round(time.Millisecond))
+	return s
 }

@@ -156,7 +156,7 @@ func plainInbox(t *testing.T, s *store.Store, f store.InboxFilter, now time.Time
 		page = 1
 	}
 	w, args := where(f.Stages)
-	rows, err := s.DB().QueryContext(ctx, rebind(s, "SELECT c.id FROM cases c"+w+" ORDER BY "+order+" LIMIT ? OFFSET ?"), append(args, perPage, (page-1)*perPage)...)
+	rows, err := s.DB().QueryContext(ctx, storetest.Rebind(s, "SELECT c.id FROM cases c"+w+" ORDER BY "+order+" LIMIT ? OFFSET ?"), append(args, perPage, (page-1)*perPage)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,11 +168,11 @@ func plainInbox(t *testing.T, s *store.Store, f store.InboxFilter, now time.Time
 	}
 	rows.Close()
 	var total int
-	if err := s.DB().QueryRowContext(ctx, rebind(s, "SELECT COUNT(*) FROM cases c"+w), args...).Scan(&total); err != nil {
+	if err := s.DB().QueryRowContext(ctx, storetest.Rebind(s, "SELECT COUNT(*) FROM cases c"+w), args...).Scan(&total); err != nil {
 		t.Fatal(err)
 	}
 	w, args = where(nil)
-	rows, err = s.DB().QueryContext(ctx, rebind(s, "SELECT c.stage, COUNT(*) FROM cases c"+w+" GROUP BY c.stage"), args...)
+	rows, err = s.DB().QueryContext(ctx, storetest.Rebind(s, "SELECT c.stage, COUNT(*) FROM cases c"+w+" GROUP BY c.stage"), args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,7 +285,7 @@ func TestInboxMeansWhatThePlainQueryMeans(t *testing.T) {
 			t.Fatal(err)
 		}
 		move(live[10], grievance.CaseWithdrawn, store.CaseStageChange{Actor: reporter})
-		if _, err := s.DB().ExecContext(ctx, rebind(s, `UPDATE cases SET handler_id = ? WHERE id IN (?, ?, ?)`), h.UserID, live[0], live[5], live[11]); err != nil {
+		if _, err := s.DB().ExecContext(ctx, storetest.Rebind(s, `UPDATE cases SET handler_id = ? WHERE id IN (?, ?, ?)`), h.UserID, live[0], live[5], live[11]); err != nil {
 			t.Fatal(err)
 		}
 		inboxCopiesAgree(t, s)

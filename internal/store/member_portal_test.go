@@ -82,7 +82,7 @@ func newPortal(t *testing.T, s *store.Store) portal {
 	p.photo, p.raw, p.pdf, p.reporterFile = rc.Attachments[0].ID, rc.Attachments[1].ID, rc.Attachments[2].ID, rc.Attachments[3].ID
 	// The handler shares the three report files with Alpha only (the desk's screen does this).
 	for _, id := range []int64{p.photo, p.raw, p.pdf} {
-		if _, err := s.DB().Exec(rebind(s, `INSERT INTO referral_attachments (referral_id, attachment_id) VALUES (?, ?)`), p.ra, id); err != nil {
+		if _, err := s.DB().Exec(storetest.Rebind(s, `INSERT INTO referral_attachments (referral_id, attachment_id) VALUES (?, ?)`), p.ra, id); err != nil {
 			t.Fatal(err)
 		}
 	}

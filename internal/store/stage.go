@@ -173,21 +173,11 @@ func (s *Store) insertStageEvent(ctx context.Context, tx *sql.Tx, key *txKey, re
 	days, overdue := left.spent(at)
 	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO stage_events (case_id, referral_id, from_stage, to_stage, at, actor_role, actor_user_id, code, reason_sealed, stage_days, overdue)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), caseID, nullInt(referralID), from, to, at, actor.Role, nullInt(actor.UserID), code, sealedReason, days, overdue)
-	if err != nil {
-		return err
+	if err != nil || from == "" {
+		return err // a first event is counted by what it starts (a case, a referral)
 	}
 	figures := figureCounts{}
-	if from == "" {
-		if referralID != 0 {
-			var member sql.NullInt64
-			if err := tx.QueryRowContext(ctx, s.q(`SELECT member_id FROM referrals WHERE id = ?`), referralID).Scan(&member); err != nil {
-				return err
-			}
-			figures.referral(s.monthOf(at), member.Int64)
-		}
-	} else {
-		figures.move(s.monthOf(at), from, to, days, overdue, code)
-	}
+	figures.move(s.monthOf(at), from, to, days, overdue, code)
 	return s.addFigures(ctx, tx, figures)
 }
 
@@ -253,6 +243,11 @@ func (s *Store) insertReferral(ctx context.Context, tx *sql.Tx, key *txKey, r Ne
 		return err
 	}
 	if err := s.insertStageEvent(ctx, tx, key, id, "", string(grievance.ReferralForwarded), "", "", actor, leftStage{}); err != nil {
+		return err
+	}
+	figures := figureCounts{}
+	figures.referral(s.monthOf(now), memberID.Int64)
+	if err := s.addFigures(ctx, tx, figures); err != nil {
 		return err
 	}
 	return s.appendAudit(ctx, tx, actor, "referral.create", caseID, map[string]any{"referral": id, "member": memberID.Int64, "share_identity": r.ShareIdentity})

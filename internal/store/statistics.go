@@ -68,35 +68,29 @@ func (s *Store) FiscalYearFigures(ctx context.Context, fy int) (*PeriodFigures, 
 	// Each goroutine fills its own fields, so none writes memory another reads.
 	g.Go(func() error { return s.countedFigures(ctx, f, s.monthOf(from), s.monthOf(to)) })
 	from, to = utc(from), utc(to)
-	var stage, remedies string
-	var rating, n int
 	g.Go(func() error {
-		return s.eachRow(ctx, `SELECT stage, COUNT(*) FROM cases WHERE received_at >= ? AND received_at < ? GROUP BY stage`,
-			[]any{from, to}, []any{&stage, &n}, func() { f.ByStage[stage] += n })
+		return s.tally(ctx, `SELECT stage, COUNT(*) FROM cases WHERE received_at >= ? AND received_at < ? GROUP BY stage`,
+			from, to, func(stage string, n int) { f.ByStage[stage] += n })
 	})
-	var rstage string
-	var rn int
 	g.Go(func() error {
-		return s.eachRow(ctx, `SELECT stage, COUNT(*) FROM referrals WHERE forwarded_at >= ? AND forwarded_at < ? GROUP BY stage`,
-			[]any{from, to}, []any{&rstage, &rn}, func() { f.ReferralStages[rstage] += rn })
+		return s.tally(ctx, `SELECT stage, COUNT(*) FROM referrals WHERE forwarded_at >= ? AND forwarded_at < ? GROUP BY stage`,
+			from, to, func(stage string, n int) { f.ReferralStages[stage] += n })
 	})
-	var tn int
 	g.Go(func() error {
-		return s.eachRow(ctx, `SELECT remedy_types, COUNT(*) FROM referrals
+		return s.tally(ctx, `SELECT remedy_types, COUNT(*) FROM referrals
 			WHERE concluded_at IS NOT NULL AND concluded_at >= ? AND concluded_at < ? AND remedy_types <> '' GROUP BY remedy_types`,
-			[]any{from, to}, []any{&remedies, &tn}, func() {
+			from, to, func(remedies string, n int) {
 				for t := range strings.SplitSeq(remedies, ",") {
-					f.RemedyTypes[t] += tn
+					f.RemedyTypes[t] += n
 				}
 			})
 	})
-	var sn int
 	g.Go(func() error {
-		return s.eachRow(ctx, `SELECT satisfaction, COUNT(*) FROM cases
+		return s.tally(ctx, `SELECT satisfaction, COUNT(*) FROM cases
 			WHERE satisfaction IS NOT NULL AND closed_at >= ? AND closed_at < ? GROUP BY satisfaction`,
-			[]any{from, to}, []any{&rating, &sn}, func() {
-				if rating >= 1 && rating <= 5 {
-					f.Satisfaction[rating] += sn
+			from, to, func(rating string, n int) {
+				if r, err := strconv.Atoi(rating); err == nil && r >= 1 && r <= 5 {
+					f.Satisfaction[r] += n
 				}
 			})
 	})
@@ -104,6 +98,13 @@ func (s *Store) FiscalYearFigures(ctx context.Context, fy int) (*PeriodFigures, 
 		return nil, err
 	}
 	return f, nil
+}
+
+// tally runs a "code, count" query over [from, to).
+func (s *Store) tally(ctx context.Context, query string, from, to time.Time, fn func(code string, n int)) error {
+	var code string
+	var n int
+	return s.eachRow(ctx, query, []any{from, to}, []any{&code, &n}, func() { fn(code, n) })
 }
 
 func (s *Store) countedFigures(ctx context.Context, f *PeriodFigures, fromMonth, toMonth string) error {
@@ -134,7 +135,7 @@ func (s *Store) countedFigures(ctx context.Context, f *PeriodFigures, fromMonth,
 	})
 }
 
-func (f *PeriodFigures) addMove(m MoveFigure, n int) {
+func (f *PeriodFigures) addMove(m moveFigure, n int) {
 	f.Entered[m.To] += n
 	if m.Days >= 0 {
 		h := f.StageDays[m.From]

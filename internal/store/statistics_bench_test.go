@@ -2,15 +2,9 @@ package store_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"testing"
 	"time"
-
-	"github.com/remedy-grievance/remedy/internal/seal"
-	"github.com/remedy-grievance/remedy/internal/store"
-	"github.com/remedy-grievance/remedy/internal/store/storetest"
 )
 
 // BenchmarkFiscalYearFigures measures a fiscal year's public statistics on a seeded data folder:
@@ -21,21 +15,7 @@ import (
 // One sub-benchmark per fiscal year in the folder, reporting p50 and max milliseconds and the
 // cases received in that year; "trend" is the per-year counts across every year.
 func BenchmarkFiscalYearFigures(b *testing.B) {
-	dir := os.Getenv("REMEDY_BENCH_DATA")
-	if dir == "" {
-		b.Skip("set REMEDY_BENCH_DATA to a data folder made by remedy seed")
-	}
-	keys, _, err := seal.LoadKeyring(filepath.Join(dir, "remedy.key"), "")
-	if err != nil {
-		b.Fatal(err)
-	}
-	start := time.Now()
-	s, err := store.Open(ctx, store.Config{DataDir: dir, DatabaseURL: os.Getenv("REMEDY_BENCH_DATABASE_URL"), Keys: keys, Timeline: storetest.Timeline(b)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	b.Logf("store opened (and migrated) in %s", time.Since(start).Round(time.Millisecond))
+	s := openBenchStore(b)
 	now := time.Now()
 	trend, err := s.Trend(ctx, now)
 	if err != nil {

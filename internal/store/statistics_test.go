@@ -48,11 +48,7 @@ func TestFiscalYearFiguresEqualDirectCounts(t *testing.T) {
 			count := func(query string) int {
 				t.Helper()
 				var n int
-				q := query
-				if s.Dialect() == store.Postgres {
-					q = rebindDollar(query)
-				}
-				if err := s.DB().QueryRowContext(ctx, q, from.UTC(), to.UTC()).Scan(&n); err != nil {
+				if err := s.DB().QueryRowContext(ctx, storetest.Rebind(s, query), from.UTC(), to.UTC()).Scan(&n); err != nil {
 					t.Fatalf("%s: %v", query, err)
 				}
 				return n
@@ -106,26 +102,4 @@ func sumDays(h store.DayCounts) int {
 		n += v
 	}
 	return n
-}
-
-func rebindDollar(q string) string {
-	out := make([]byte, 0, len(q)+8)
-	n := 0
-	for i := 0; i < len(q); i++ {
-		if q[i] == '?' {
-			n++
-			out = append(out, '$')
-			out = append(out, []byte(itoa(n))...)
-			continue
-		}
-		out = append(out, q[i])
-	}
-	return string(out)
-}
-
-func itoa(n int) string {
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return itoa(n/10) + string(rune('0'+n%10))
 }

@@ -241,8 +241,15 @@ func (s *Store) SetRegisterThreshold(ctx context.Context, k int, actor Actor) er
 // since: how well the mechanism keeps people informed.
 func (s *Store) ReporterNews(ctx context.Context, since time.Time) (open, informed int, err error) {
 	var inf sql.NullInt64
+	var stages []string
+	args := []any{utc(since)}
+	for _, st := range grievance.CaseStages {
+		if !st.Final() {
+			stages, args = append(stages, "?"), append(args, string(st))
+		}
+	}
 	err = s.read.QueryRowContext(ctx, s.q(`SELECT COUNT(*), SUM(CASE WHEN last_reporter_news_at >= ? THEN 1 ELSE 0 END) FROM cases
-		WHERE stage IN ('received', 'acknowledged', 'screening', 'awaiting_information', 'accepted', 'suspended')`), utc(since)).Scan(&open, &inf)
+		WHERE stage IN (`+strings.Join(stages, ", ")+`)`), args...).Scan(&open, &inf)
 	return open, int(inf.Int64), err
 }
 

@@ -11,6 +11,8 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 	_ "time/tzdata"
@@ -116,4 +118,23 @@ func PostgresSchema(t testing.TB) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// Rebind writes a query's ? placeholders as PostgreSQL's $n when s is PostgreSQL, for tests that
+// read the database with plain SQL.
+func Rebind(s *store.Store, q string) string {
+	if s.Dialect() != store.Postgres {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

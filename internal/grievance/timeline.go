@@ -130,3 +130,28 @@ func Escalated(s ReferralStage, due, now time.Time) bool {
 
 // Overdue reports whether a deadline has passed.
 func Overdue(due, now time.Time) bool { return !due.IsZero() && !now.Before(due) }
+
+// Milestone names the moves the published timeline promises something about: the
+// acknowledgement of a report, the screening decision and the company's initial answer. The
+// statistics count how many of each were made by their deadline.
+type Milestone string
+
+const (
+	MilestoneAcknowledged    Milestone = "acknowledged"
+	MilestoneScreened        Milestone = "screened"
+	MilestoneCompanyAnswered Milestone = "company_answered"
+)
+
+// MilestoneOf says which milestone a move from one stage to another is, if any. Stage names are
+// case or referral stages (the two lists share no name).
+func MilestoneOf(from, to string) (Milestone, bool) {
+	switch {
+	case from == string(CaseReceived) && to == string(CaseAcknowledged):
+		return MilestoneAcknowledged, true
+	case (from == string(CaseScreening) || from == string(CaseAwaitingInformation)) && (to == string(CaseAccepted) || to == string(CaseNotAccepted)):
+		return MilestoneScreened, true
+	case from == string(ReferralForwarded) && to == string(ReferralResponded):
+		return MilestoneCompanyAnswered, true
+	}
+	return "", false
+}

@@ -279,3 +279,24 @@ func TestTimelineValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestMilestoneOf(t *testing.T) {
+	for _, c := range []struct {
+		from, to string
+		want     grievance.Milestone
+	}{
+		{"received", "acknowledged", grievance.MilestoneAcknowledged},
+		{"screening", "accepted", grievance.MilestoneScreened},
+		{"screening", "not_accepted", grievance.MilestoneScreened},
+		{"awaiting_information", "not_accepted", grievance.MilestoneScreened},
+		{"forwarded", "responded", grievance.MilestoneCompanyAnswered},
+		{"received", "withdrawn", ""},
+		{"screening", "awaiting_information", ""},
+		{"responded", "dialogue", ""},
+	} {
+		got, ok := grievance.MilestoneOf(c.from, c.to)
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("%s → %s = %q %v, want %q", c.from, c.to, got, ok, c.want)
+		}
+	}
+}

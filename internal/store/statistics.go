@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/remedy-grievance/remedy/internal/grievance"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -146,12 +147,12 @@ func (f *PeriodFigures) addMove(m moveFigure, n int) {
 		h[m.Days] += n
 	}
 	var t *Timeliness
-	switch {
-	case m.From == "received" && m.To == "acknowledged":
+	switch milestone, _ := grievance.MilestoneOf(m.From, m.To); milestone {
+	case grievance.MilestoneAcknowledged:
 		t = &f.Acknowledged
-	case (m.From == "screening" || m.From == "awaiting_information") && (m.To == "accepted" || m.To == "not_accepted"):
+	case grievance.MilestoneScreened:
 		t = &f.ScreeningDecided
-	case m.From == "forwarded" && m.To == "responded":
+	case grievance.MilestoneCompanyAnswered:
 		t = &f.CompanyAnswered
 	}
 	switch {

@@ -76,7 +76,7 @@ func (h *Handler) renderAnnual(w http.ResponseWriter, r *http.Request, status in
 			e.NonWebReports += n
 		}
 	}
-	lessons, err := h.store.Lessons(ctx, from, to, store.Actor{Role: string(user.Role), UserID: user.ID})
+	lessons, err := h.store.Lessons(ctx, from, to, user.Actor())
 	if err != nil {
 		h.accounts.Fail(w, r, err)
 		return
@@ -129,7 +129,7 @@ func (h *Handler) opinionCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	body := r.PostForm.Get("body")
 	user := account.CurrentUser(r)
-	err := h.store.AddPanelOpinion(r.Context(), fy, body, store.Actor{Role: string(user.Role), UserID: user.ID})
+	err := h.store.AddPanelOpinion(r.Context(), fy, body, user.Actor())
 	if fe, bad := err.(grievance.FieldErrors); bad {
 		q := r.URL.Query()
 		q.Set("fiscal_year", strconv.Itoa(fy))

@@ -19,7 +19,7 @@ type Criterion struct {
 type Evidence struct {
 	OpenCases, InformedCases int // open cases now, and those whose reporter had news within the update period
 	ClosedCases, WithLessons int // cases closed in the year, and those with lessons recorded
-	NonWebReports, Languages int // reports received by other channels than web and API; languages used
+	NonWebReports            int // reports received by other channels than web and API
 }
 
 // Effectiveness computes one indicator per UNGP 31 criterion (a)–(h).

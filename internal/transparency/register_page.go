@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -88,7 +89,7 @@ func (h *Handler) registerPage(w http.ResponseWriter, r *http.Request) {
 		if e.Country != "" {
 			ev.Country = web.CountryName(p.Lang, e.Country)
 		}
-		if e.Categories != nil || !contains(e.Withheld, "categories") {
+		if !slices.Contains(e.Withheld, "categories") {
 			labels := make([]string, len(e.Categories))
 			for i, c := range e.Categories {
 				labels[i] = p.T("code.category." + c)
@@ -111,20 +112,11 @@ func (h *Handler) registerPage(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		ev.Relations = strings.Join(relations, ", ")
-		if contains(e.Withheld, "relation") {
+		if slices.Contains(e.Withheld, "relation") {
 			ev.Relations = withheld
 		}
 		v.Entries = append(v.Entries, ev)
 	}
 	p.Data = v
 	h.render.Render(w, http.StatusOK, "register", p)
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -1,6 +1,7 @@
 package transparency
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
@@ -12,15 +13,27 @@ import (
 // statisticsAPI answers a year's statistics as JSON, or CSV on request: the same figures as the
 // page, labelled in the request's language.
 func (h *Handler) statisticsAPI(w http.ResponseWriter, r *http.Request) {
+	h.answerYear(w, r, "statistics", func(ctx context.Context, fy int, lang string) (any, func(*csv.Writer), error) {
+		s, err := h.statistics(ctx, fy, lang)
+		if err != nil {
+			return nil, nil, err
+		}
+		return s, func(c *csv.Writer) { writeStatisticsCSV(c, s) }, nil
+	})
+}
+
+// answerYear is what both public APIs do around their data: read the fiscal year (400 when it is
+// not one), let browsers and proxies keep the answer as long as the server does, and answer JSON,
+// or CSV for ?format=csv or Accept: text/csv.
+func (h *Handler) answerYear(w http.ResponseWriter, r *http.Request, name string, data func(ctx context.Context, fy int, lang string) (any, func(*csv.Writer), error)) {
 	fy, ok := h.fiscalYear(r)
 	if !ok {
 		writeJSONError(w, http.StatusBadRequest, "fiscal_year must be a year no later than the current fiscal year")
 		return
 	}
-	lang := web.RequestLanguage(r)
-	s, err := h.statistics(r.Context(), fy, lang)
+	body, writeCSV, err := data(r.Context(), fy, web.RequestLanguage(r))
 	if err != nil {
-		h.log.Error("statistics failed", "route", r.Pattern, "error", err.Error())
+		h.log.Error("public API failed", "route", r.Pattern, "error", err.Error())
 		writeJSONError(w, http.StatusInternalServerError, "internal error")
 		return
 	}
@@ -28,18 +41,19 @@ func (h *Handler) statisticsAPI(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Vary", "Accept, Accept-Language")
 	if wantsCSV(r) {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="statistics-`+strconv.Itoa(fy)+`.csv"`)
-		writeStatisticsCSV(w, s)
+		w.Header().Set("Content-Disposition", `attachment; filename="`+name+"-"+strconv.Itoa(fy)+`.csv"`)
+		c := csv.NewWriter(w)
+		writeCSV(c)
+		c.Flush()
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	json.NewEncoder(w).Encode(s)
+	json.NewEncoder(w).Encode(body)
 }
 
 // writeStatisticsCSV writes one row per figure: section, code, label, value (and share where a
 // figure is part of a whole), so that a spreadsheet can filter by section.
-func writeStatisticsCSV(w http.ResponseWriter, s *Statistics) {
-	c := csv.NewWriter(w)
+func writeStatisticsCSV(c *csv.Writer, s *Statistics) {
 	itoa := strconv.Itoa
 	ftoa := func(f float64) string { return strconv.FormatFloat(f, 'f', 4, 64) }
 	c.Write([]string{"section", "code", "label", "value", "share"})
@@ -70,7 +84,6 @@ func writeStatisticsCSV(w http.ResponseWriter, s *Statistics) {
 		c.Write([]string{"trend_forwarded", itoa(y.FiscalYear), "", itoa(y.Forwarded), ""})
 		c.Write([]string{"trend_ended", itoa(y.FiscalYear), "", itoa(y.Ended), ""})
 	}
-	c.Flush()
 }
 
 func writeJSONError(w http.ResponseWriter, status int, msg string) {

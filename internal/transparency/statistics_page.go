@@ -16,7 +16,6 @@ type statisticsView struct {
 	*Statistics
 	Years       []int
 	Tables      []tableView
-	Times       []StageTime
 	Indicators  []indicatorView
 	Charts      map[string]template.HTML
 	Trend       []trendView
@@ -88,7 +87,7 @@ func (h *Handler) statisticsPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) statisticsView(p *web.Page, s *Statistics) statisticsView {
-	v := statisticsView{Statistics: s, Years: years(s.Trend, h.store.Timeline().FiscalYear(h.store.Now())), Times: s.StageTimes,
+	v := statisticsView{Statistics: s, Years: years(s.Trend, h.store.Timeline().FiscalYear(h.store.Now())),
 		Charts:   map[string]template.HTML{},
 		CSVPath:  "/api/v1/public/statistics?format=csv&fiscal_year=" + strconv.Itoa(s.FiscalYear),
 		JSONPath: "/api/v1/public/statistics?fiscal_year=" + strconv.Itoa(s.FiscalYear)}

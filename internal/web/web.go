@@ -107,11 +107,12 @@ var funcs = template.FuncMap{
 // NewRenderer parses every page template with the layout.
 func NewRenderer(log *slog.Logger) *Renderer {
 	r := &Renderer{pages: map[string]*template.Template{}, log: log}
-	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html"))
+	// Files named _*.html hold blocks that several pages use; every page may call them.
+	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/_*.html"))
 	names, _ := fs.Glob(templateFiles, "templates/*.html")
 	for _, name := range names {
 		base := path.Base(name)
-		if base == "layout.html" {
+		if base == "layout.html" || strings.HasPrefix(base, "_") {
 			continue
 		}
 		r.pages[strings.TrimSuffix(base, ".html")] = template.Must(template.Must(layout.Clone()).ParseFS(templateFiles, name))

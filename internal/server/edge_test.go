@@ -45,7 +45,9 @@ func serve(t *testing.T, s *store.Store, o server.Options, limits server.ConnLim
 	ln := server.LimitListener(raw, limits)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- server.RunWith(ctx, ln, server.NewWith(s, quiet, o), server.RunConfig{Grace: time.Second}) }()
+	go func() {
+		done <- server.RunWith(ctx, ln, server.NewWith(s, quiet, o), server.RunConfig{Grace: time.Second})
+	}()
 	t.Cleanup(func() { cancel(); <-done })
 	return raw.Addr().String(), ln
 }

@@ -35,7 +35,7 @@ func TestLocalPathKeepsRedirectsOnThisSite(t *testing.T) {
 		{"/ /evil.example", "/"},
 		{"/\x00/evil.example", "/"},
 		{"/\x7f/evil.example", "/"},
-		{"/@evil.example", "/@evil.example"}, // a path, whatever it looks like
+		{"/@evil.example", "/@evil.example"},   // a path, whatever it looks like
 		{"/..//evil.example", "/evil.example"}, // cleaned to a path here
 		{"/.//evil.example", "/evil.example"},
 		{"/x?next=//evil.example", "/x?next=//evil.example"}, // in the query: harmless

@@ -540,3 +540,23 @@ func selfSigned(t *testing.T) (certFile, keyFile string) {
 	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600)
 	return certFile, keyFile
 }
+
+func TestSilentUploadIsCutAfterTheGrace(t *testing.T) {
+	s := storetest.Open(t, store.SQLite, storetest.Options{})
+	o := server.DefaultOptions()
+	o.Body = web.BodyPolicy{MinRate: 1000, Grace: 500 * time.Millisecond, Work: 10 * time.Second, Write: 10 * time.Second}
+	addr, _ := serve(t, s, o, server.ConnLimits{Total: 100, PerSource: 8})
+	c := dialFrom(t, "127.0.0.2", addr)
+	// Headers, then nothing at all: the minimum rate must bind from the first byte of the body.
+	fmt.Fprintf(c, "POST /report HTTP/1.1\r\nHost: x\r\nAccept-Language: ja\r\nContent-Type: multipart/form-data; boundary=xx\r\nContent-Length: 100000\r\n\r\n")
+	start := time.Now()
+	c.SetReadDeadline(time.Now().Add(4 * time.Second))
+	res, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("a silent upload held the connection past 4 s with a 0.5 s grace: %v", err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusBadRequest || !bytes.Contains(body, []byte("接続が遅すぎた")) {
+		t.Fatalf("%d after %v: %.300s", res.StatusCode, time.Since(start), body)
+	}
+}

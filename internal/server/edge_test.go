@@ -560,3 +560,30 @@ func TestSilentUploadIsCutAfterTheGrace(t *testing.T) {
 		t.Fatalf("%d after %v: %.300s", res.StatusCode, time.Since(start), body)
 	}
 }
+
+func TestOneHostHoldsAtMostAQuarterOfTheBodyBudget(t *testing.T) {
+	s := storetest.Open(t, store.SQLite, storetest.Options{})
+	o := patient()
+	o.LargeBody, o.LargeBodyBudget, o.LargeBodyWait = 1<<10, 256<<10, 300*time.Millisecond
+	addr, _ := serve(t, s, o, server.ConnLimits{Total: 100, PerSource: 8})
+	holder := dialFrom(t, "127.0.0.2", addr)
+	fmt.Fprintf(holder, "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 60000\r\n\r\n{")
+	time.Sleep(100 * time.Millisecond)
+	postFrom := func(local string) int {
+		client := http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
+			DialContext: (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}}).DialContext}}
+		res, err := client.Post("http://"+addr+"/api/v1/reports", "application/json", strings.NewReader(`{"description":"`+strings.Repeat("x", 60000)+`"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if got := postFrom("127.0.0.2"); got != http.StatusServiceUnavailable {
+		t.Fatalf("a second large body from the host holding its share: %d, want 503", got)
+	}
+	if got := postFrom("127.0.0.3"); got == http.StatusServiceUnavailable {
+		t.Fatal("another host's large body waits behind the first host's")
+	}
+}

@@ -189,7 +189,7 @@ func TestLargeBodiesWaitForTheirShareOfMemory(t *testing.T) {
 	addr, _ := serve(t, s, o, server.ConnLimits{Total: 100, PerSource: 8})
 	holder := dialFrom(t, "127.0.0.2", addr)
 	fmt.Fprintf(holder, "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 60000\r\n\r\n{")
-	time.Sleep(100 * time.Millisecond)
+	time.Sleep(500 * time.Millisecond) // until the server is reading it
 	post := func() *http.Response {
 		res, err := http.Post("http://"+addr+"/api/v1/reports", "application/json", strings.NewReader(`{"description":"`+strings.Repeat("x", 60000)+`"}`))
 		if err != nil {
@@ -568,7 +568,7 @@ func TestOneHostHoldsAtMostAQuarterOfTheBodyBudget(t *testing.T) {
 	addr, _ := serve(t, s, o, server.ConnLimits{Total: 100, PerSource: 8})
 	holder := dialFrom(t, "127.0.0.2", addr)
 	fmt.Fprintf(holder, "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 60000\r\n\r\n{")
-	time.Sleep(100 * time.Millisecond)
+	time.Sleep(500 * time.Millisecond) // until the server is reading it
 	postFrom := func(local string) int {
 		client := http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
 			DialContext: (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}}).DialContext}}

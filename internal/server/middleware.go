@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -39,14 +40,15 @@ func guardBodies(o Options, next http.Handler) http.Handler {
 			if size < 0 || size > o.LargeBodyBudget {
 				size = o.LargeBodyBudget / 2 // unknown length: charged as a large body
 			}
+			src := web.Source(r)
 			ctx, cancel := context.WithTimeout(r.Context(), o.LargeBodyWait)
-			ok := budget.acquire(ctx, size)
+			ok := budget.acquire(ctx, src, size)
 			cancel()
 			if !ok {
 				busy(w, r)
 				return
 			}
-			defer budget.release(size)
+			defer budget.release(src, size)
 		}
 		r, release := web.GuardBody(w, r, o.Body)
 		defer release()
@@ -73,22 +75,28 @@ func busy(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte(msg + "\n"))
 }
 
-// byteBudget is a weighted semaphore: bytes of large bodies being handled at once.
+// byteBudget is a weighted semaphore: bytes of large bodies being handled at once. One source
+// may hold at most a quarter of it (or one body of any size), so that a host sending large bodies
+// slowly cannot keep everybody else's uploads waiting.
 type byteBudget struct {
-	mu    sync.Mutex
-	free  int64
-	freed chan struct{} // closed and replaced at every release, waking the waiters
+	mu       sync.Mutex
+	free     int64
+	perSrc   int64
+	bySource map[netip.Prefix]int64
+	freed    chan struct{} // closed and replaced at every release, waking the waiters
 }
 
 func newByteBudget(n int64) *byteBudget {
-	return &byteBudget{free: n, freed: make(chan struct{})}
+	return &byteBudget{free: n, perSrc: n / 4, bySource: map[netip.Prefix]int64{}, freed: make(chan struct{})}
 }
 
-func (b *byteBudget) acquire(ctx context.Context, n int64) bool {
+func (b *byteBudget) acquire(ctx context.Context, src netip.Prefix, n int64) bool {
 	for {
 		b.mu.Lock()
-		if b.free >= n {
+		held := b.bySource[src]
+		if b.free >= n && (held == 0 || held+n <= b.perSrc) {
 			b.free -= n
+			b.bySource[src] = held + n
 			b.mu.Unlock()
 			return true
 		}
@@ -102,9 +110,12 @@ func (b *byteBudget) acquire(ctx context.Context, n int64) bool {
 	}
 }
 
-func (b *byteBudget) release(n int64) {
+func (b *byteBudget) release(src netip.Prefix, n int64) {
 	b.mu.Lock()
 	b.free += n
+	if b.bySource[src] -= n; b.bySource[src] <= 0 {
+		delete(b.bySource, src)
+	}
 	close(b.freed)
 	b.freed = make(chan struct{})
 	b.mu.Unlock()

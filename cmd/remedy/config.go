@@ -19,6 +19,8 @@ type storeFlags struct {
 	data        string
 	databaseURL string
 	timezone    string
+
+	statementTimeout time.Duration // PostgreSQL statement_timeout; set by serve only
 }
 
 func (f *storeFlags) register(fs *flag.FlagSet) {
@@ -47,7 +49,7 @@ func (f *storeFlags) open(ctx context.Context) (*store.Store, error) {
 	if created {
 		slog.Warn("created a new key-encryption key; without it no case can be read: back it up apart from the database", "file", keyPath, "key_id", keys.ID())
 	}
-	return store.Open(ctx, store.Config{DataDir: f.data, DatabaseURL: f.databaseURL, Keys: keys, Timeline: grievance.DefaultTimeline(zone)})
+	return store.Open(ctx, store.Config{DataDir: f.data, DatabaseURL: f.databaseURL, Keys: keys, Timeline: grievance.DefaultTimeline(zone), StatementTimeout: f.statementTimeout})
 }
 
 // cliActor is who acts when an operator runs a command on the server itself.

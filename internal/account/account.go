@@ -153,19 +153,20 @@ func (h *Handler) session(w http.ResponseWriter, r *http.Request) (store.StaffSe
 }
 
 func setCookie(w http.ResponseWriter, r *http.Request, token string) {
-	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+	web.SetCookie(w, r, &http.Cookie{Name: CookieName, Value: token, Path: "/", SameSite: http.SameSiteStrictMode})
 }
 
 func clearCookie(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+	web.ClearCookie(w, r, CookieName, "/", http.SameSiteStrictMode)
 }
 
 // serverError logs the failure without request content and shows a translated page.
 func (h *Handler) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	h.log.Error("page failed", "route", r.Pattern, "error", err.Error())
-	p := web.NewPage(r, "notice.error_title")
-	p.Data = "notice.error"
-	h.render.Render(w, http.StatusInternalServerError, "notice", p)
+	status, key := web.Failure(w, err)
+	p := web.NewPage(r, "notice."+key+"_title")
+	p.Data = "notice." + key
+	h.render.Render(w, status, "notice", p)
 }
 
 // secretPurpose binds a sealed TOTP secret to its user.

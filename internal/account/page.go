@@ -81,8 +81,9 @@ func (h *Handler) Fail(w http.ResponseWriter, r *http.Request, err error) {
 		h.render.Render(w, http.StatusRequestEntityTooLarge, "notice", p)
 	default:
 		h.log.Error("staff page failed", "route", r.Pattern, "error", err.Error())
-		p := h.Page(r, "notice.error_title")
-		p.Data = "notice.error"
-		h.render.Render(w, http.StatusInternalServerError, "notice", p)
+		status, key := web.Failure(w, err)
+		p := h.Page(r, "notice."+key+"_title")
+		p.Data = "notice." + key
+		h.render.Render(w, status, "notice", p)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/remedy-grievance/remedy/internal/grievance"
 	"github.com/remedy-grievance/remedy/internal/store"
 	"github.com/remedy-grievance/remedy/internal/web"
 )
@@ -55,8 +56,8 @@ func memberFormOf(m store.MemberRecord, p *web.Page) memberForm {
 // readMemberForm takes the posted form as typed.
 func readMemberForm(r *http.Request) memberForm {
 	f := newMemberForm()
-	f.NameEN = strings.TrimSpace(r.PostFormValue("name_en"))
-	f.NameJA = strings.TrimSpace(r.PostFormValue("name_ja"))
+	f.NameEN = grievance.PlainName(r.PostFormValue("name_en"))
+	f.NameJA = grievance.PlainName(r.PostFormValue("name_ja"))
 	f.Sector = strings.TrimSpace(r.PostFormValue("sector"))
 	f.LeftOn = strings.TrimSpace(r.PostFormValue("left_on"))
 	for _, k := range store.AliasKinds {
@@ -69,7 +70,7 @@ func readMemberForm(r *http.Request) memberForm {
 func aliasLines(text string) []string {
 	var out []string
 	for _, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
-		if line = strings.TrimSpace(line); line != "" {
+		if line = grievance.PlainName(line); line != "" {
 			out = append(out, line)
 		}
 	}

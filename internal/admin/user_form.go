@@ -50,7 +50,7 @@ func (h *Handler) newUserForm(ctx context.Context) (userForm, error) {
 // readUserForm takes the posted fields as typed (not the password).
 func readUserForm(r *http.Request, f *userForm) {
 	f.Email = strings.TrimSpace(r.PostFormValue("email"))
-	f.DisplayName = strings.TrimSpace(r.PostFormValue("display_name"))
+	f.DisplayName = grievance.PlainName(r.PostFormValue("display_name"))
 	f.Role = r.PostFormValue("role")
 	f.MemberID = r.PostFormValue("member_id")
 	f.RequireTOTP = r.PostFormValue("require_totp") != ""

@@ -10,9 +10,6 @@ import (
 	"github.com/remedy-grievance/remedy/internal/web"
 )
 
-// MaxBodyBytes bounds a request body: ten attachments of a few megabytes, base64-encoded.
-const MaxBodyBytes = 40 << 20
-
 // Handler serves the API.
 type Handler struct {
 	store    *store.Store

@@ -80,7 +80,7 @@ func (j reportJSON) report() grievance.Report {
 func (h *Handler) createReport(w http.ResponseWriter, r *http.Request) {
 	lang := requestLanguage(r)
 	var body reportJSON
-	if !decodeJSON(w, r, &body, lang, "invalid_report") {
+	if !decodeJSON(w, r, &body, lang, "invalid_report", MaxBodyBytes) {
 		return
 	}
 	lang = requestLanguage(r, body.Language)

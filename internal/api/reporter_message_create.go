@@ -20,7 +20,7 @@ func (h *Handler) createReporterMessage(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	var body reporterMessageJSON
-	if !decodeJSON(w, r, &body, lang, "invalid_message") {
+	if !decodeJSON(w, r, &body, lang, "invalid_message", MaxMessageBytes) {
 		return
 	}
 	text := strings.TrimSpace(grievance.NormalizeNewlines(body.Body))

@@ -4,12 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"strings"
 
 	"github.com/remedy-grievance/remedy/internal/grievance"
 	"github.com/remedy-grievance/remedy/internal/locale"
+	"github.com/remedy-grievance/remedy/internal/web"
 )
 
 // errorBody is the error format of the public contract: a message, and per-field messages.
@@ -43,37 +42,6 @@ func requestLanguage(r *http.Request, preferred ...string) string {
 	return locale.Match(append(preferred, r.Header.Get("Accept-Language"))...)
 }
 
-// decodeJSON reads a bounded body into v, refusing unknown fields. It answers the request itself
-// and returns false when the body is unusable.
-func decodeJSON(w http.ResponseWriter, r *http.Request, v any, lang, invalidCode string) bool {
-	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
-	if err == nil {
-		if _, extra := dec.Token(); extra != io.EOF {
-			err = errors.New("trailing data after the JSON value")
-		}
-	}
-	if err == nil {
-		return true
-	}
-	var tooBig *http.MaxBytesError
-	var typeErr *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &tooBig):
-		writeError(w, http.StatusRequestEntityTooLarge, lang, "too_large", nil)
-	case errors.As(err, &typeErr) && typeErr.Field != "":
-		writeError(w, http.StatusBadRequest, lang, invalidCode, map[string]string{typeErr.Field: "invalid_type"})
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		writeError(w, http.StatusBadRequest, lang, invalidCode, map[string]string{field: "unknown_field"})
-	default:
-		writeError(w, http.StatusBadRequest, lang, "invalid_json", nil)
-	}
-	return false
-}
-
 // ruleFields turns a refusal by the rules into a field error.
 func ruleFields(err error) (map[string]string, bool) {
 	var fe grievance.FieldErrors
@@ -94,5 +62,9 @@ func ruleFields(err error) (map[string]string, bool) {
 // internalError logs what went wrong without request content and answers 500.
 func (h *Handler) internalError(w http.ResponseWriter, r *http.Request, lang string, err error) {
 	h.log.Error("request failed", "route", r.Pattern, "error", fmt.Sprint(err))
+	if status, _ := web.Failure(w, err); status == http.StatusServiceUnavailable {
+		writeError(w, status, lang, "unavailable", nil)
+		return
+	}
 	writeError(w, http.StatusInternalServerError, lang, "internal", nil)
 }

@@ -1,7 +1,6 @@
 package desk
 
 import (
-	"mime"
 	"net/http"
 	"strconv"
 
@@ -26,16 +25,5 @@ func (h *Handler) attachmentDownload(w http.ResponseWriter, r *http.Request) {
 		h.accounts.Fail(w, r, err)
 		return
 	}
-	name := a.Name
-	if name == "" {
-		name = "file-" + strconv.FormatInt(a.ID, 10)
-	}
-	hd := w.Header()
-	hd.Set("Content-Type", a.ContentType)
-	hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-	hd.Set("Content-Length", strconv.Itoa(len(data)))
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Cache-Control", "no-store")
-	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	w.Write(data)
+	web.Download(w, a.ContentType, a.Name, "file-"+strconv.FormatInt(a.ID, 10), data)
 }

@@ -25,6 +25,11 @@ type intakeReceipt struct {
 func (h *Handler) intakeSubmit(w http.ResponseWriter, r *http.Request) {
 	p := h.accounts.Page(r, "desk.intake.title")
 	values, files, fileProblem := web.ReadForm(w, r)
+	if fileProblem == "too_slow" { // the cut connection ended r's context; answer all the same
+		ctx, cancel := web.Detached(r)
+		defer cancel()
+		r = r.WithContext(ctx)
+	}
 	f, err := h.newIntakeView(r, p.Lang, intakeFromForm(values))
 	if err != nil {
 		h.accounts.Fail(w, r, err)

@@ -104,8 +104,13 @@ func (r *Report) Normalize() {
 		r.Language = tag.String()
 	}
 	r.Country = strings.ToUpper(r.Country)
+	// Names are shown to people who act on them: no bidi control may disguise one.
+	r.IdentityName = PlainName(r.IdentityName)
+	for i := range r.Attachments {
+		r.Attachments[i].Name = PlainName(r.Attachments[i].Name)
+	}
 	for i := range r.Companies {
-		trim(&r.Companies[i].Name)
+		r.Companies[i].Name = PlainName(r.Companies[i].Name)
 		if r.Companies[i].Relation == "" {
 			r.Companies[i].Relation = r.Relation
 		}

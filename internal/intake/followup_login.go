@@ -57,7 +57,7 @@ func (h *Handler) followupLoginSubmit(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/follow-up", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+	web.SetCookie(w, r, &http.Cookie{Name: sessionCookie, Value: token, Path: "/follow-up", SameSite: http.SameSiteStrictMode})
 	http.Redirect(w, r, "/follow-up/case", http.StatusSeeOther)
 }
 
@@ -85,6 +85,6 @@ func (h *Handler) followupLogout(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		h.store.DeleteReporterSession(r.Context(), c.Value)
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/follow-up", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	web.ClearCookie(w, r, sessionCookie, "/follow-up", http.SameSiteStrictMode)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }

@@ -53,9 +53,10 @@ func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
 // serverError logs the failure without request content and shows a translated page.
 func (h *Handler) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	h.log.Error("page failed", "route", r.Pattern, "error", err.Error())
-	p := web.NewPage(r, "notice.error_title")
-	p.Data = "notice.error"
-	h.render.Render(w, http.StatusInternalServerError, "notice", p)
+	status, key := web.Failure(w, err)
+	p := web.NewPage(r, "notice."+key+"_title")
+	p.Data = "notice." + key
+	h.render.Render(w, status, "notice", p)
 }
 
 // errorItem is one line of an error summary, linked to its field.

@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -22,7 +23,15 @@ type receiptView struct {
 func (h *Handler) reportSubmit(w http.ResponseWriter, r *http.Request) {
 	p := web.NewPage(r, "form.title")
 	values, files, fileProblem := web.ReadForm(w, r)
-	f, err := h.newReportForm(r.Context(), p.Lang, valuesFromForm(values))
+	ctx := r.Context()
+	if fileProblem == "too_slow" {
+		// The connection was cut and took the request's context with it; the form still goes
+		// back with everything typed, and the reporter is told why.
+		var cancel context.CancelFunc
+		ctx, cancel = web.Detached(r)
+		defer cancel()
+	}
+	f, err := h.newReportForm(ctx, p.Lang, valuesFromForm(values))
 	if err != nil {
 		h.serverError(w, r, err)
 		return

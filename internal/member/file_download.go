@@ -1,7 +1,6 @@
 package member
 
 import (
-	"mime"
 	"net/http"
 	"strconv"
 
@@ -25,20 +24,5 @@ func (h *Handler) fileDownload(w http.ResponseWriter, r *http.Request) {
 		h.accounts.Fail(w, r, err)
 		return
 	}
-	hd := w.Header()
-	hd.Set("Content-Type", a.ContentType)
-	hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": downloadName(a.Name, fid)}))
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Cache-Control", "no-store")
-	hd.Set("Content-Length", strconv.Itoa(len(data)))
-	w.WriteHeader(http.StatusOK)
-	w.Write(data)
-}
-
-// downloadName falls back to a plain name when the stored one cannot be put in a header.
-func downloadName(name string, id int64) string {
-	if name == "" || mime.FormatMediaType("attachment", map[string]string{"filename": name}) == "" {
-		return "file-" + strconv.FormatInt(id, 10)
-	}
-	return name
+	web.Download(w, a.ContentType, a.Name, "file-"+strconv.FormatInt(fid, 10), data)
 }

@@ -264,6 +264,10 @@ func TestMessageWithDocumentReachesOnlyThatCompanysThread(t *testing.T) {
 			!strings.HasPrefix(dl.Header.Get("Content-Disposition"), "attachment") || !strings.Contains(dl.Header.Get("Content-Disposition"), "audit-2026.pdf") {
 			t.Fatalf("download: %d %q %v", dl.Status, dl.Body, dl.Header)
 		}
+		// The same headers as a desk download: a file a browser renders anyway runs nothing here.
+		if dl.Header.Get("Content-Security-Policy") != "default-src 'none'; sandbox" || dl.Header.Get("Cache-Control") != "no-store" {
+			t.Fatalf("member download: CSP %q, Cache-Control %q", dl.Header.Get("Content-Security-Policy"), dl.Header.Get("Cache-Control"))
+		}
 		entries, _ := s.AuditEntries(ctx, x.f.CaseID)
 		if !strings.Contains(strings.Join(entries, "\n"), fmt.Sprintf("user:%d attachment.download", x.alphaU.ID)) {
 			t.Fatalf("the download was not audited: %v", entries)

@@ -18,6 +18,11 @@ func (h *Handler) messageCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	values, files, fileProblem := web.ReadForm(w, r)
+	if fileProblem == "too_slow" { // the cut connection ended r's context; answer all the same
+		ctx, cancel := web.Detached(r)
+		defer cancel()
+		r = r.WithContext(ctx)
+	}
 	body := strings.TrimSpace(grievance.NormalizeNewlines(values.Get("body")))
 	problems := map[string]string{}
 	if fileProblem != "" {

@@ -47,6 +47,8 @@ func allows(rule, role access) bool {
 // adding a page means deciding who may see it.
 var rules = map[string]access{
 	"GET /healthz":                   public,
+	"GET /livez":                     public,
+	"GET /readyz":                    public,
 	"GET /static/":                   public,
 	"POST /api/v1/reports":           public,
 	"GET /api/v1/reporter/case":      reporter,

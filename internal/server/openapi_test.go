@@ -45,7 +45,7 @@ func TestOpenAPIListsEveryAPIRoute(t *testing.T) {
 	routes := server.Routes(storetest.Open(t, store.SQLite, storetest.Options{}), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	var served []string
 	for _, p := range routes.Patterns {
-		if strings.Contains(p, " /api/") || strings.HasSuffix(p, " /healthz") {
+		if strings.Contains(p, " /api/") || strings.HasSuffix(p, " /healthz") || strings.HasSuffix(p, " /readyz") || strings.HasSuffix(p, " /livez") {
 			served = append(served, p)
 		}
 	}

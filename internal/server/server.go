@@ -4,6 +4,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"log"
 	"log/slog"
@@ -38,10 +39,13 @@ func (r *Router) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Re
 }
 
 // Routes builds the router with every surface registered.
-func Routes(s *store.Store, log *slog.Logger) *Router {
+func Routes(s *store.Store, log *slog.Logger) *Router { return RoutesWith(s, log, Options{}) }
+
+// RoutesWith is Routes with the operator's options (the readiness checks read DataDir).
+func RoutesWith(s *store.Store, log *slog.Logger, o Options) *Router {
 	r := &Router{ServeMux: http.NewServeMux()}
 	receipts := web.NewThrottle(web.DefaultThrottlePolicy, time.Now)
-	r.HandleFunc("GET /healthz", health(s))
+	registerHealth(r, s, o)
 	r.Handle("GET /static/", web.Static())
 	render := web.NewRenderer(log)
 	api.New(s, log, receipts).Register(r)
@@ -59,22 +63,14 @@ func Routes(s *store.Store, log *slog.Logger) *Router {
 // New returns the whole application as one handler. Cross-origin protection refuses
 // state-changing requests that a browser marks as coming from another site (CSRF), while
 // server-to-server API clients, which send no such headers, pass.
-func New(s *store.Store, log *slog.Logger) http.Handler {
-	csrf := http.NewCrossOriginProtection()
-	return recoverPanics(log, logRequests(log, secureHeaders(csrf.Handler(Routes(s, log)))))
-}
+func New(s *store.Store, log *slog.Logger) http.Handler { return NewWith(s, log, DefaultOptions()) }
 
-func health(s *store.Store) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		w.Header().Set("Cache-Control", "no-store")
-		if err := s.Ping(ctx); err != nil {
-			http.Error(w, "database unreachable", http.StatusServiceUnavailable)
-			return
-		}
-		w.Write([]byte("ok\n"))
-	}
+// NewWith is New with the operator's options: trusted proxies, body bounds, readiness checks.
+// The client is resolved first, so that everything after it (HSTS, cookies, throttles) knows who
+// is asking and whether over TLS.
+func NewWith(s *store.Store, log *slog.Logger, o Options) http.Handler {
+	csrf := http.NewCrossOriginProtection()
+	return recoverPanics(log, logRequests(log, clientInfo(o.TrustedProxies, hsts(secureHeaders(guardBodies(o, csrf.Handler(recordRoute(RoutesWith(s, log, o)))))))))
 }
 
 // secureHeaders applies to every response: no third-party anything, no inline script, no
@@ -111,23 +107,21 @@ func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		r, route := withRoute(r)
 		next.ServeHTTP(rec, r)
-		route := r.Pattern
-		if route == "" {
-			route = "(no route)"
-		}
 		log.Info("request", "route", route, "status", rec.status, "ms", time.Since(start).Milliseconds())
 	})
 }
 
 func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r, _ = withRoute(r)
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				log.Error("panic while serving", "route", r.Pattern)
+				log.Error("panic while serving", "route", routeOf(r))
 				http.Error(w, "internal error", http.StatusInternalServerError)
 			}
 		}()
@@ -137,23 +131,41 @@ func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
 
 // Run serves h on ln until ctx ends, then lets in-flight requests finish (up to grace).
 func Run(ctx context.Context, ln net.Listener, h http.Handler, grace time.Duration) error {
+	return RunWith(ctx, ln, h, RunConfig{Grace: grace})
+}
+
+// RunConfig says how to serve a listener.
+type RunConfig struct {
+	Grace time.Duration // for in-flight requests at shutdown
+	// TLSCert and TLSKey, both set, serve HTTPS (and HTTP/2) directly.
+	TLSCert, TLSKey string
+}
+
+// RunWith serves h on ln as cfg says until ctx ends. There is no flat read timeout: bodies are
+// held to a minimum rate by the body guard (web.GuardBody) instead, so a slow honest upload
+// finishes and a trickling one is cut in seconds, not minutes.
+func RunWith(ctx context.Context, ln net.Listener, h http.Handler, cfg RunConfig) error {
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       5 * time.Minute, // slow connections uploading evidence
-		WriteTimeout:      5 * time.Minute,
+		WriteTimeout:      5 * time.Minute, // moved on by the body guard while a body arrives
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          log.New(addressScrubber{}, "", 0),
+		TLSConfig:         &tls.Config{MinVersion: tls.VersionTLS12},
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	if cfg.TLSCert != "" && cfg.TLSKey != "" {
+		go func() { errc <- srv.ServeTLS(ln, cfg.TLSCert, cfg.TLSKey) }()
+	} else {
+		go func() { errc <- srv.Serve(ln) }()
+	}
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), grace)
+	shutdown, cancel := context.WithTimeout(context.Background(), cfg.Grace)
 	defer cancel()
 	err := srv.Shutdown(shutdown)
 	if serveErr := <-errc; !errors.Is(serveErr, http.ErrServerClosed) && err == nil {

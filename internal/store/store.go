@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -38,6 +39,10 @@ type Config struct {
 	Keys        *seal.Keyring
 	Timeline    grievance.Timeline
 	Now         func() time.Time // for tests; time.Now by default
+	// StatementTimeout, when set, bounds every statement on PostgreSQL (statement_timeout on
+	// each of the pool's connections), so that a stuck query frees its connection. It applies
+	// after migrations, which may legitimately take longer.
+	StatementTimeout time.Duration
 }
 
 // Store is the only place that speaks SQL.
@@ -93,6 +98,12 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err := s.rebuildFiguresIfNeeded(ctx); err != nil {
 		s.Close()
 		return nil, err
+	}
+	if cfg.StatementTimeout > 0 && s.dialect == Postgres {
+		s.db.Close()
+		if err := s.openPostgres(ctx, WithStatementTimeout(cfg.DatabaseURL, cfg.StatementTimeout)); err != nil {
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -157,6 +168,22 @@ func (s *Store) openPostgres(ctx context.Context, databaseURL string) error {
 	}
 	s.read = s.db
 	return nil
+}
+
+// WithStatementTimeout adds statement_timeout to a PostgreSQL connection string (URL or
+// key=value form) unless it names one already.
+func WithStatementTimeout(databaseURL string, d time.Duration) string {
+	ms := strconv.FormatInt(d.Milliseconds(), 10)
+	if strings.Contains(databaseURL, "statement_timeout") {
+		return databaseURL
+	}
+	if u, err := url.Parse(databaseURL); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+		q := u.Query()
+		q.Set("statement_timeout", ms)
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	return databaseURL + " statement_timeout=" + ms
 }
 
 // Dialect tells which database is behind the store.

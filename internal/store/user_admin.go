@@ -110,8 +110,8 @@ func (s *Store) UpdateUser(ctx context.Context, u User, actor Actor) error {
 	})
 }
 
-// DisableUser stops an account: its sessions end at once, and it can no longer sign in or use
-// its API tokens. Nothing it did is removed. An admin cannot disable themselves (ErrOwnAccount).
+// DisableUser stops an account: its sessions end at once, its API tokens are revoked, and it
+// can no longer sign in. Nothing it did is removed. An admin cannot disable themselves (ErrOwnAccount).
 func (s *Store) DisableUser(ctx context.Context, id int64, actor Actor) error {
 	if id == actor.UserID {
 		return ErrOwnAccount
@@ -125,6 +125,11 @@ func (s *Store) DisableUser(ctx context.Context, id int64, actor Actor) error {
 			return ErrNotFound
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM staff_sessions WHERE user_id = ?`), id); err != nil {
+			return err
+		}
+		// Its API tokens are revoked for good: enabling the account again must not revive a
+		// token that may have leaked while it was off. The user gets new tokens instead.
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`), utc(s.now()), id); err != nil {
 			return err
 		}
 		return s.appendAudit(ctx, tx, actor, "user.disable", 0, map[string]any{"user": id})

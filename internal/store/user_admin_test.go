@@ -3,6 +3,7 @@ package store_test
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/remedy-grievance/remedy/internal/grievance"
 	"github.com/remedy-grievance/remedy/internal/store"
@@ -105,6 +106,36 @@ func TestUpdateUserRoleAndCompany(t *testing.T) {
 		rows, err := s.Users(ctx)
 		if err != nil || len(rows) != 2 {
 			t.Fatalf("users = %+v, %v", rows, err)
+		}
+	})
+}
+
+func TestDisablingRevokesAPITokensForGood(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		h := handler(t, s)
+		boss := store.Actor{Role: "admin", UserID: handler(t, s).UserID}
+		tok, err := s.CreateToken(ctx, h.UserID, "partner hotline", time.Time{}, boss)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.UserByToken(ctx, tok); err != nil {
+			t.Fatalf("a new token does not open: %v", err)
+		}
+		if err := s.DisableUser(ctx, h.UserID, boss); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.EnableUser(ctx, h.UserID, boss); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.UserByToken(ctx, tok); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("a token revived when its user was enabled again: %v", err)
+		}
+		fresh, err := s.CreateToken(ctx, h.UserID, "new", time.Time{}, boss)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.UserByToken(ctx, fresh); err != nil {
+			t.Fatalf("a token made after re-enabling does not open: %v", err)
 		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/remedy-grievance/remedy/internal/account"
 	"github.com/remedy-grievance/remedy/internal/grievance"
 	"github.com/remedy-grievance/remedy/internal/store"
+	"github.com/remedy-grievance/remedy/internal/web"
 )
 
 type disclosureView struct {
@@ -87,6 +88,7 @@ func (h *Handler) disclosure(w http.ResponseWriter, r *http.Request) {
 	case "csv":
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+file+`.csv"`)
+		web.NoStoreDownload(w)
 		if err := WriteDisclosureCSV(w, d); err != nil {
 			h.accounts.Fail(w, r, err)
 		}
@@ -99,6 +101,7 @@ func (h *Handler) disclosure(w http.ResponseWriter, r *http.Request) {
 		}
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+file+`.xlsx"`)
+		web.NoStoreDownload(w)
 		w.Write(buf.Bytes())
 		return
 	}

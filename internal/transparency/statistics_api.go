@@ -34,6 +34,10 @@ func (h *Handler) answerYear(w http.ResponseWriter, r *http.Request, name string
 	body, writeCSV, err := data(r.Context(), fy, web.RequestLanguage(r))
 	if err != nil {
 		h.log.Error("public API failed", "route", r.Pattern, "error", err.Error())
+		if status, _ := web.Failure(w, err); status == http.StatusServiceUnavailable {
+			writeJSONError(w, status, "temporarily unavailable")
+			return
+		}
 		writeJSONError(w, http.StatusInternalServerError, "internal error")
 		return
 	}

@@ -160,9 +160,10 @@ func (h *Handler) memberNames(ctx context.Context, lang string, t Translate) (Na
 
 func (h *Handler) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	h.log.Error("transparency page failed", "route", r.Pattern, "error", err.Error())
-	p := web.NewPage(r, "notice.error_title")
-	p.Data = "notice.error"
-	h.render.Render(w, http.StatusInternalServerError, "notice", p)
+	status, key := web.Failure(w, err)
+	p := web.NewPage(r, "notice."+key+"_title")
+	p.Data = "notice." + key
+	h.render.Render(w, status, "notice", p)
 }
 
 func (h *Handler) badYear(w http.ResponseWriter, r *http.Request) {

@@ -298,5 +298,10 @@ func TestDisclosureIsTheMembersOwnWithExplicitZeros(t *testing.T) {
 		if x.Status != http.StatusOK || !strings.HasPrefix(x.Body, "PK") {
 			t.Errorf("xlsx: %d %q", x.Status, x.Header.Get("Content-Type"))
 		}
+		for _, d := range []string{"xlsx", "csv"} { // a member's own figures: no cache may keep them
+			if got := member.Get("/reports/disclosure?format=" + d); got.Header.Get("Cache-Control") != "no-store" {
+				t.Errorf("%s disclosure: Cache-Control %q, want no-store", d, got.Header.Get("Cache-Control"))
+			}
+		}
 	})
 }

@@ -133,7 +133,7 @@ func countries(lang string) []CountryOption {
 
 // SetLanguage remembers a picked language for a year.
 func SetLanguage(w http.ResponseWriter, r *http.Request, code string) {
-	http.SetCookie(w, &http.Cookie{Name: LanguageCookie, Value: code, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	SetCookie(w, r, &http.Cookie{Name: LanguageCookie, Value: code, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
 }
 
 // Supported reports whether code has a catalog.

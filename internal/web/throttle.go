@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net"
 	"net/http"
 	"net/netip"
 	"sync"
@@ -110,22 +109,8 @@ func (t *Throttle) forgetRested(now time.Time) {
 	}
 }
 
-// Source is the throttling key of a request: its IPv4 address or IPv6 /64, since one host
-// usually holds a whole /64.
+// Source is the throttling key of a request: its client's IPv4 address or IPv6 /64 (SourceOf),
+// the client being the one a trusted proxy reported when there is one (ClientOf).
 func Source(r *http.Request) netip.Prefix {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	addr, err := netip.ParseAddr(host)
-	if err != nil {
-		return netip.Prefix{}
-	}
-	addr = addr.Unmap()
-	bits := 32
-	if addr.Is6() {
-		bits = 64
-	}
-	p, _ := addr.Prefix(bits)
-	return p
+	return SourceOf(ClientOf(r).Addr)
 }

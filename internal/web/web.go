@@ -140,24 +140,6 @@ func (rn *Renderer) Render(w http.ResponseWriter, status int, name string, p *Pa
 	w.Write(buf.Bytes())
 }
 
-// Static serves the embedded assets under /static/.
-func Static() http.Handler {
-	sub, _ := fs.Sub(staticFiles, "static")
-	files := http.StripPrefix("/static/", http.FileServerFS(sub))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=3600")
-		files.ServeHTTP(w, r)
-	})
-}
-
-// LocalPath keeps a redirect target on this site: a path, never another origin.
-func LocalPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
-		return "/"
-	}
-	return next
-}
-
 // Router is where handlers are registered; the server's router records every pattern so that
 // tests can enumerate the routes.
 type Router interface {

@@ -1,0 +1,41 @@
+package server
+
+import (
+	"runtime"
+	"time"
+
+	"github.com/remedy-grievance/remedy/internal/web"
+)
+
+// Options are the operator's settings for how the server meets the network. The zero value is
+// usable (no trusted proxies, no data folder check); DefaultOptions gives the serving defaults.
+type Options struct {
+	// DataDir is checked by readiness: writable, with at least MinFreeBytes free.
+	DataDir      string
+	MinFreeBytes uint64
+
+	// TrustedProxies are the peers whose X-Forwarded-For / Forwarded and X-Forwarded-Proto are
+	// believed (web.Proxies.Resolve).
+	TrustedProxies web.Proxies
+
+	// Body bounds uploads (minimum rate) and each request's own work (web.GuardBody).
+	Body web.BodyPolicy
+
+	// Bodies larger than LargeBody bytes (or of unknown length) draw their declared size from a
+	// budget of LargeBodyBudget bytes; a request that cannot get its share within LargeBodyWait
+	// answers 503 with Retry-After, so that a few large bodies at once cannot exhaust memory.
+	LargeBody       int64
+	LargeBodyBudget int64
+	LargeBodyWait   time.Duration
+}
+
+// DefaultOptions are the serving defaults.
+func DefaultOptions() Options {
+	return Options{
+		MinFreeBytes:    256 << 20,
+		Body:            web.DefaultBodyPolicy,
+		LargeBody:       1 << 20,
+		LargeBodyBudget: int64(max(2, runtime.GOMAXPROCS(0))) * 40 << 20,
+		LargeBodyWait:   10 * time.Second,
+	}
+}

@@ -29,6 +29,9 @@ const (
 	QueueWait = 30 * time.Second
 )
 
+// collectAfter is the cost from which the pool collects garbage after an image.
+const collectAfter = 32 << 20
+
 // Workers is how many images are cleaned at once: decoding is CPU work, and the server's other
 // requests must go on being served.
 var Workers = min(2, runtime.NumCPU())
@@ -70,7 +73,13 @@ func (p *workerPool) run(cost int64, wait time.Duration, fn func() ([]byte, erro
 			if free >= cost {
 				p.memory <- free - cost
 				defer func() { p.memory <- <-p.memory + cost }()
-				return fn()
+				out, err := fn()
+				if cost >= collectAfter {
+					// The decoded pixels are garbage now: collect them before the next image is
+					// decoded, or the heap grows to twice the budget before the collector runs.
+					runtime.GC()
+				}
+				return out, err
 			}
 			p.memory <- free
 		case <-deadline.C:

@@ -120,7 +120,19 @@ func Shareable(contentType string, data []byte) ([]byte, error) {
 	return shareable(contentType, data, MaxPixels)
 }
 
-func shareable(contentType string, data []byte, maxPixels int64) ([]byte, error) {
+// recoverPanics turns a panic of a decoder on a stranger's file into an error (the file keeps no
+// copy, the report is filed). The fuzz targets turn it off, to see the panic.
+var recoverPanics = true
+
+func shareable(contentType string, data []byte, maxPixels int64) (out []byte, err error) {
+	defer func() {
+		if !recoverPanics {
+			return
+		}
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("media: cleaning failed: %v", r)
+		}
+	}()
 	t := mediaType(contentType)
 	c, ok := cleaners[t]
 	switch {

@@ -41,6 +41,7 @@ func cpuSeconds() float64 {
 
 // measure runs clean n times at once and reports CPU seconds and peak RSS above the baseline.
 func measure(b *testing.B, contentType string, data []byte, n int) {
+	b.ReportMetric(float64(len(data))/1000, "file-KB")
 	for b.Loop() {
 		runtime.GC()
 		debug.FreeOSMemory()
@@ -60,6 +61,9 @@ func measure(b *testing.B, contentType string, data []byte, n int) {
 	}
 }
 
+// The files: a 7000×7000 progressive JPEG of about 290 KB and a 7000×7000 16-bit PNG of
+// about 380 KB.
+
 func BenchmarkProgressiveJPEG7000(b *testing.B) {
 	measure(b, "image/jpeg", mediatest.ProgressiveJPEGBomb(7000, 7000), 1)
 }
@@ -74,6 +78,24 @@ func BenchmarkPNG16bit7000(b *testing.B) {
 
 func BenchmarkPNG16bit7000x3(b *testing.B) {
 	measure(b, "image/png", mediatest.PNG16Bomb(7000, 7000), 3)
+}
+
+// The largest of each that is still cleaned (within MaxDecodeBytes): what the limits let cost.
+
+func BenchmarkProgressiveJPEG4096(b *testing.B) {
+	measure(b, "image/jpeg", mediatest.ProgressiveJPEGBomb(4096, 4096), 1)
+}
+
+func BenchmarkProgressiveJPEG4096x3(b *testing.B) {
+	measure(b, "image/jpeg", mediatest.ProgressiveJPEGBomb(4096, 4096), 3)
+}
+
+func BenchmarkPNG16bit4000(b *testing.B) {
+	measure(b, "image/png", mediatest.PNG16Bomb(4000, 4000), 1)
+}
+
+func BenchmarkPNG16bit4000x3(b *testing.B) {
+	measure(b, "image/png", mediatest.PNG16Bomb(4000, 4000), 3)
 }
 
 var _ = media.MaxPixels

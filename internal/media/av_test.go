@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"image/png"
+	"net/http"
 	"testing"
 
 	"github.com/remedy-grievance/remedy/internal/media/mediatest"
@@ -159,9 +160,60 @@ func TestShareableWebP(t *testing.T) {
 
 func TestEveryCleanedTypeIsNamed(t *testing.T) {
 	for _, ct := range []string{"image/jpeg", "image/png", "image/gif", "image/webp", "text/plain; charset=utf-16le",
-		"audio/mpeg", "audio/wave", "audio/aiff", "video/mp4", "audio/mp4"} {
+		"audio/mpeg", "audio/wave", "audio/aiff", "application/ogg", "video/mp4", "audio/mp4"} {
 		if !Cleans(ct) {
 			t.Errorf("Cleans(%s) = false", ct)
 		}
 	}
+}
+
+func TestShareableOgg(t *testing.T) {
+	for _, vorbis := range []bool{false, true} {
+		in := mediatest.OggWithTags(vorbis)
+		mustContain(t, in, mediatest.Author, mediatest.Location, mediatest.Make, mediatest.Model, mediatest.CommentMarker)
+		if ct := http.DetectContentType(in); ct != "application/ogg" {
+			t.Fatalf("fixture sniffs as %s", ct)
+		}
+		out, err := Shareable("application/ogg", in)
+		if err != nil {
+			t.Fatalf("vorbis %v: %v", vorbis, err)
+		}
+		noMarker(t, out)
+		// It still parses: one stream, pages numbered and checksummed, the audio kept.
+		pages, err := oggPages(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 2
+		if vorbis {
+			n = 3
+		}
+		headers, audio, err := oggHeaders(pages, n)
+		if err != nil || len(pages)-audio != 3 || bytes.Count(out, []byte(mediatest.OggAudio)) != 6 {
+			t.Fatalf("vorbis %v: %d pages, audio from %d, %v", vorbis, len(pages), audio, err)
+		}
+		if vorbis && (len(headers[2]) != 307 || !bytes.HasPrefix(headers[2], []byte("\x05vorbis"))) {
+			t.Error("the Vorbis setup header changed")
+		}
+		if pages[len(pages)-1].granule != 2880 || pages[len(pages)-1].flags&4 == 0 {
+			t.Error("the last page lost its position or end-of-stream flag")
+		}
+	}
+	// FLAC in Ogg has no cleaner.
+	flac := mediatest.OggWithTags(false)
+	copy(flac[28:], "\x7fFLAC...")
+	if _, err := Shareable("application/ogg", fixCRC(flac)); !errors.Is(err, ErrCannotClean) {
+		t.Errorf("Ogg FLAC: %v, want ErrCannotClean", err)
+	}
+}
+
+// fixCRC recomputes the first page's checksum after a test changed it.
+func fixCRC(b []byte) []byte {
+	n := 27 + int(b[26])
+	for _, l := range b[27 : 27+int(b[26])] {
+		n += int(l)
+	}
+	clear(b[22:26])
+	binary.LittleEndian.PutUint32(b[22:], oggCRC(b[:n]))
+	return b
 }

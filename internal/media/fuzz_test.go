@@ -155,3 +155,21 @@ func FuzzShareableAIFF(f *testing.F) {
 		}
 	})
 }
+
+func FuzzShareableOgg(f *testing.F) {
+	f.Add(mediatest.OggWithTags(false))
+	f.Add(mediatest.OggWithTags(true))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		out := fuzzClean(t, "application/ogg", data)
+		if out == nil {
+			return
+		}
+		if err := verifyOgg(out); err != nil {
+			t.Fatal(err)
+		}
+		again, err := cleanOgg(out)
+		if err != nil || !bytes.Equal(again, out) {
+			t.Fatalf("cleaning the copy again: changed %v, %v", !bytes.Equal(again, out), err)
+		}
+	})
+}

@@ -39,8 +39,9 @@ const maxJPEGScans = 100
 const JPEGQuality = 90
 
 var (
-	// ErrCannotClean: the data is of a type this package cannot clean of its metadata (PDF, Ogg,
-	// WebM, HEIC, TIFF, SVG, …, or an MP4 with a track of timed metadata). No shareable copy
+	// ErrCannotClean: the data is of a type this package cannot clean of its metadata (PDF,
+	// WebM, HEIC, TIFF, SVG, …, an MP4 with a track of timed metadata, an Ogg other than one
+	// Opus or Vorbis stream). No shareable copy
 	// should be kept; the original stays secretariat-only.
 	ErrCannotClean = errors.New("media: file type cannot be cleaned of metadata")
 	// ErrTooLarge: the image is over MaxPixels or would cost over MaxDecodeBytes to decode.
@@ -66,6 +67,7 @@ var cleaners = map[string]cleaner{
 	"audio/mpeg": {whole(cleanMP3), nil}, "audio/mp3": {whole(cleanMP3), nil},
 	"audio/wave": {whole(wave.clean), nil}, "audio/wav": {whole(wave.clean), nil}, "audio/x-wav": {whole(wave.clean), nil},
 	"audio/aiff": {whole(aiff.clean), nil}, "audio/x-aiff": {whole(aiff.clean), nil},
+	"application/ogg": {whole(cleanOgg), nil}, "audio/ogg": {whole(cleanOgg), nil}, "audio/opus": {whole(cleanOgg), nil},
 	"video/mp4": {whole(cleanMP4), nil}, "audio/mp4": {whole(cleanMP4), nil}, "video/quicktime": {whole(cleanMP4), nil},
 }
 
@@ -107,6 +109,7 @@ func CopyType(contentType string) string {
 //   - text/plain: the text as it is (a text has no metadata block).
 //   - audio/mpeg: the audio frames alone, without ID3v2, ID3v1, Lyrics3 or APE tags.
 //   - audio/wave, audio/aiff: the format and sample chunks alone.
+//   - application/ogg: Opus or Vorbis with an empty comment header, the audio pages as they are.
 //   - video/mp4, audio/mp4, video/quicktime: the boxes that play the media; udta, meta and uuid
 //     boxes are zeroed in place (no offset moves), times zeroed, handler names blanked.
 //   - anything else: ErrCannotClean; if the bytes are an image although declared otherwise,

@@ -18,8 +18,8 @@ func TestAcceptCaseAddsMembersAndSharesOnlyTheReportersFiles(t *testing.T) {
 		r.Companies = []grievance.CompanyRef{{MemberID: alphaID, Relation: "supplier"}}
 		r.Attachments = []grievance.Attachment{
 			{Name: "notes.txt", ContentType: "text/plain; charset=utf-8", Data: []byte("notes"), Shareable: []byte("notes")},
-			{Name: "photo.jpg", ContentType: "image/jpeg", Data: []byte("\xff\xd8\xff raw photo")}, // no clean copy
-			{Name: "payslip.pdf", ContentType: "application/pdf", Data: []byte("%PDF /Author (Nguyen)")},  // a type never cleaned
+			{Name: "photo.jpg", ContentType: "image/jpeg", Data: []byte("\xff\xd8\xff raw photo")},       // no clean copy
+			{Name: "payslip.pdf", ContentType: "application/pdf", Data: []byte("%PDF /Author (Nguyen)")}, // a type never cleaned
 		}
 		f := mustFile(t, s, r)
 		for _, to := range []grievance.CaseStage{grievance.CaseAcknowledged, grievance.CaseScreening} {

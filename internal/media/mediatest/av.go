@@ -175,7 +175,8 @@ func WebPWithExif(w, h int, c [4]byte) []byte {
 	bits.write(0, 1) // no transform
 	bits.write(0, 1) // no colour cache
 	bits.write(0, 1) // no meta prefix codes
-	for _, sym := range []byte{c[1], c[0], c[2], c[3]} { // green, red, blue, alpha
+	// The green, red, blue and alpha codes.
+	for _, sym := range []byte{c[1], c[0], c[2], c[3]} {
 		bits.write(1, 1) // simple code
 		bits.write(0, 1) // one symbol
 		bits.write(1, 1) // of 8 bits
@@ -221,4 +222,82 @@ func (b *bitWriter) bytes() []byte {
 		return append(b.buf, byte(b.acc))
 	}
 	return b.buf
+}
+
+// OggAudio is the audio packets' content in the Ogg files built here, which the copy keeps.
+const OggAudio = "remedy-test-ogg-audio-packet"
+
+// OggWithTags returns an Ogg Opus (or, with vorbis set, an Ogg Vorbis) stream whose comment
+// header holds ARTIST=Author, LOCATION=Location, ENCODER=Make and COMMENT=Comment, followed by
+// three pages of audio packets. Vorbis's comment and setup headers share a page, as encoders
+// write them.
+func OggWithTags(vorbis bool) []byte {
+	comments := []string{"ARTIST=" + Author, "LOCATION=" + Location, "ENCODER=" + Make, "COMMENT=" + CommentMarker}
+	tags := func(prefix string) []byte {
+		b := append([]byte(prefix), u32le(uint32(len(Model)))...)
+		b = append(b, Model...)
+		b = append(b, u32le(uint32(len(comments)))...)
+		for _, c := range comments {
+			b = append(append(b, u32le(uint32(len(c)))...), c...)
+		}
+		return b
+	}
+	var headerPages [][][]byte
+	if vorbis {
+		id := append([]byte("\x01vorbis"), 0, 0, 0, 0, 1, 0x44, 0xAC, 0, 0, 0, 0, 0, 0, 0, 0xFA, 0, 0, 0, 0, 0, 0, 0xB8, 1)
+		setup := append([]byte("\x05vorbis"), make([]byte, 300)...) // spans two lacing values
+		headerPages = [][][]byte{{id}, {append(tags("\x03vorbis"), 1), setup}}
+	} else {
+		head := append([]byte("OpusHead"), 1, 1, 0x38, 1, 0x80, 0xBB, 0, 0, 0, 0, 0)
+		headerPages = [][][]byte{{head}, {tags("OpusTags")}}
+	}
+	var out []byte
+	seq := uint32(0)
+	page := func(flags byte, granule uint64, packets [][]byte) {
+		var lacing, body []byte
+		for _, p := range packets {
+			n := len(p)
+			for ; n >= 255; n -= 255 {
+				lacing = append(lacing, 255)
+			}
+			lacing = append(lacing, byte(n))
+			body = append(body, p...)
+		}
+		start := len(out)
+		out = append(out, "OggS\x00"...)
+		out = append(out, flags)
+		out = binary.LittleEndian.AppendUint64(out, granule)
+		out = append(out, u32le(0x5EED)...)
+		out = append(out, u32le(seq)...)
+		out = append(out, 0, 0, 0, 0, byte(len(lacing)))
+		out = append(out, lacing...)
+		out = append(out, body...)
+		binary.LittleEndian.PutUint32(out[start+22:], oggCRC(out[start:]))
+		seq++
+	}
+	page(2, 0, headerPages[0])
+	page(0, 0, headerPages[1])
+	for i := range 3 {
+		flags := byte(0)
+		if i == 2 {
+			flags = 4
+		}
+		page(flags, uint64(960*(i+1)), [][]byte{[]byte(OggAudio), []byte(OggAudio)})
+	}
+	return out
+}
+
+func oggCRC(b []byte) uint32 {
+	var crc uint32
+	for _, c := range b {
+		crc ^= uint32(c) << 24
+		for range 8 {
+			if crc&0x80000000 != 0 {
+				crc = crc<<1 ^ 0x04c11db7
+			} else {
+				crc <<= 1
+			}
+		}
+	}
+	return crc
 }

@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"github.com/remedy-grievance/remedy/internal/grievance"
+	"github.com/remedy-grievance/remedy/internal/stafftest"
 	"github.com/remedy-grievance/remedy/internal/store"
 	"github.com/remedy-grievance/remedy/internal/store/storetest"
-	"github.com/remedy-grievance/remedy/internal/stafftest"
 )
 
 // The documents section says per file what the company is given, and only files with a copy

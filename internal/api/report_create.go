@@ -100,6 +100,7 @@ func (h *Handler) createReport(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, lang, "invalid_report", fields)
 		return
 	}
+	web.ShareableCopies(rep.Attachments)
 	filed, err := h.store.CreateCase(r.Context(), rep, store.Actor{Role: string(grievance.RoleReporter)})
 	var fe grievance.FieldErrors
 	if errors.As(err, &fe) {

@@ -54,6 +54,7 @@ func (h *Handler) intakeSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	var filed store.Filed
 	if len(problems) == 0 {
+		web.ShareableCopies(rep.Attachments)
 		filed, err = h.store.CreateCase(r.Context(), rep, account.CurrentUser(r).Actor())
 		var fe grievance.FieldErrors
 		switch {

@@ -109,17 +109,36 @@ func TestAcceptSharesIdentityAndFilesOnlyAsChosen(t *testing.T) {
 		h := site.User(grievance.RoleHandler, 0)
 		r := stafftest.Report("VN", "Passports held.", grievance.CompanyRef{MemberID: acme}, grievance.CompanyRef{MemberID: beta})
 		r.Anonymous, r.IdentityName, r.ConsentShareIdentity = false, "Pham Van Minh", true
-		r.Attachments = []grievance.Attachment{{Name: "contract.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4 contract")}}
+		r.Attachments = []grievance.Attachment{
+			{Name: "dorm.jpg", ContentType: "image/jpeg", Data: []byte("photo with GPS"), Shareable: []byte("clean copy")},
+			{Name: "contract.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4 /Author (Pham)")}, // never cleaned
+		}
 		f := toScreening(t, site, h, r)
 		desk := site.SignIn(h)
 		companies, _ := s.CaseCompanies(ctx, f.CaseID)
 		a, b := "c"+itoa(companies[0].ID), "c"+itoa(companies[1].ID)
 		c, _ := s.DeskCase(ctx, f.CaseID)
-		file := itoa(c.Attachments[0].ID)
+		file, pdf := itoa(c.Attachments[0].ID), itoa(c.Attachments[1].ID)
 
 		page := desk.Get(casePath(f.CaseID, "/screening"))
 		if strings.Contains(page.Body, `name="identity_`+a+`" value="yes" disabled`) {
 			t.Fatal("with consent the identity box is disabled")
+		}
+		// The handler sees, per file, what sharing gives: the photo's copy, the PDF not at all.
+		if !strings.Contains(page.Body, `value="`+file+`"`) || strings.Contains(page.Body, `value="`+pdf+`"`) {
+			t.Fatal("the photo is not offered for sharing, or the PDF without a clean copy is")
+		}
+		kept := page.Body[strings.Index(page.Body, `id="kept-files"`):]
+		if !strings.Contains(page.Body, "dorm.jpg <span class=\"meta\">(image/jpeg · shared only as a copy without metadata)") ||
+			!strings.Contains(kept, "contract.pdf <span class=\"meta\">(application/pdf · secretariat only: files of this type cannot be cleaned of metadata)") {
+			t.Fatalf("the screening page does not say per file what is shared:\n%s", page.Body)
+		}
+		refused := desk.Post(casePath(f.CaseID, "/screening/accept"), url.Values{
+			"candidate": {a, b}, "refer": {a, b}, "narrative_" + a: {"For Acme."}, "narrative_" + b: {"For Beta."}, "files_" + a: {pdf},
+		})
+		mustStatus(t, "accept sharing the PDF", refused, http.StatusUnprocessableEntity)
+		if c, _ := s.DeskCase(ctx, f.CaseID); len(c.Referrals) != 0 {
+			t.Fatal("a refused acceptance made referrals")
 		}
 		mustStatus(t, "accept", desk.Post(casePath(f.CaseID, "/screening/accept"), url.Values{
 			"candidate": {a, b}, "refer": {a, b}, "narrative_" + a: {"For Acme."}, "narrative_" + b: {"For Beta."},

@@ -23,7 +23,7 @@ type screeningView struct {
 	Candidates  []*candidate
 	AddMembers  []store.Member         // members not among the candidates yet
 	Files       []store.AttachmentInfo // the reporter's files that may be shared
-	Kept        []store.AttachmentInfo // the reporter's images without a copy free of metadata
+	Kept        []store.AttachmentInfo // the reporter's files without a copy free of metadata
 	NotAccepted []grievance.NotAcceptedReason
 	Relations   []grievance.Relation
 	MemberName  map[int64]string

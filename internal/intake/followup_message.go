@@ -50,6 +50,7 @@ func (h *Handler) followupMessage(w http.ResponseWriter, r *http.Request) {
 		h.renderCaseErrors(w, r, v, problems)
 		return
 	}
+	web.ShareableCopies(attachments)
 	if _, err := h.store.CreateMessage(r.Context(), store.NewMessage{CaseID: id, Thread: store.ThreadReporter,
 		Author: store.Actor{Role: string(grievance.RoleReporter)}, Body: body, Attachments: attachments}); err != nil {
 		h.serverError(w, r, err)

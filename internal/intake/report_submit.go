@@ -57,6 +57,7 @@ func (h *Handler) reportSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	var filed store.Filed
 	if len(problems) == 0 {
+		web.ShareableCopies(rep.Attachments)
 		filed, err = h.store.CreateCase(r.Context(), rep, store.Actor{Role: string(grievance.RoleReporter)})
 		var fe grievance.FieldErrors
 		switch {

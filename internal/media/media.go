@@ -1,14 +1,15 @@
 // Package media makes the copy of an uploaded file that may be shared beyond the secretariat.
 //
-// Workers photograph harm with their phones, and a photo's metadata can name them: EXIF holds the
-// GPS position where it was taken, the phone's make, model and serial number and the time; XMP,
-// IPTC, comments and PNG text chunks can hold the same. The original upload is kept, encrypted,
-// for the secretariat only; what goes to a company or an expert is the copy made here, rebuilt
-// from the decoded pixels so that no metadata block survives.
+// Workers photograph and film harm with their phones and record what they are told, and a file's
+// metadata can name them: EXIF holds the GPS position where a photo was taken, the phone's make,
+// model and serial number and the time; a video's udta and meta boxes the same; an MP3's ID3 tags
+// the artist and comments; XMP, IPTC, comments and PNG text chunks can hold anything. The original
+// upload is kept, encrypted, for the secretariat only; what goes to a company or an expert is the
+// copy made here, with no metadata block left.
 //
-// Only the standard library's codecs are used: JPEG, PNG and GIF are cleaned. WebP (and any other
-// image type) has no decoder here and gets ErrUnsupportedImage: the caller then keeps no shareable
-// copy and the original stays with the secretariat.
+// Each type is cleaned in the way its structure allows, and a type that cannot be cleaned with
+// confidence gets ErrCannotClean: the caller keeps no copy, and the file stays with the
+// secretariat. Cleans tells which types are cleaned.
 package media
 
 import (
@@ -27,7 +28,7 @@ import (
 // MaxPixels is the largest image, in pixels (width × height, summed over a GIF's frames), that
 // Shareable decodes. A 50-megapixel photo is larger than any phone takes; anything bigger is
 // refused before decoding so that a small file claiming huge dimensions (a decompression bomb)
-// cannot exhaust memory.
+// cannot exhaust memory. MaxDecodeBytes bounds the memory the pixels would take as well.
 const MaxPixels = 50_000_000
 
 // maxJPEGScans bounds the scans of a progressive JPEG. Each scan walks the whole image, so a small
@@ -38,20 +39,62 @@ const maxJPEGScans = 100
 const JPEGQuality = 90
 
 var (
-	// ErrUnsupportedImage: the data is an image this package cannot clean (WebP, HEIC, TIFF, SVG,
-	// …). No shareable copy should be kept; the original stays secretariat-only.
-	ErrUnsupportedImage = errors.New("media: image type cannot be cleaned of metadata")
-	// ErrTooLarge: the image is over MaxPixels (or would cost too much to decode).
+	// ErrCannotClean: the data is of a type this package cannot clean of its metadata (PDF,
+	// WebM, HEIC, TIFF, SVG, …, an MP4 with a track of timed metadata, an Ogg other than one
+	// Opus or Vorbis stream). No shareable copy
+	// should be kept; the original stays secretariat-only.
+	ErrCannotClean = errors.New("media: file type cannot be cleaned of metadata")
+	// ErrTooLarge: the image is over MaxPixels or would cost over MaxDecodeBytes to decode.
 	ErrTooLarge = errors.New("media: image too large")
 	// ErrContentMismatch: the declared type is not an image but the bytes are one. Its metadata
 	// would otherwise pass unchanged; no shareable copy should be kept.
 	ErrContentMismatch = errors.New("media: content is an image but not declared as one")
 )
 
-// Shareable returns a copy of an uploaded file that may later be shared beyond the secretariat
-// (with a company or an expert): images lose every metadata block (EXIF including GPS, XMP, IPTC,
-// ICC profiles' text, comments, PNG text/eXIf/tIME chunks, …); other types are returned unchanged
-// with stripped=false. The original is kept (encrypted) by the caller; this never modifies data.
+// cleaner makes the copy of one type; cost prices an image's decoding (nil: not an image, no
+// turn in the worker pool needed).
+type cleaner struct {
+	clean func(data []byte, maxPixels int64) ([]byte, error)
+	cost  func(data []byte) (int64, error)
+}
+
+var cleaners = map[string]cleaner{
+	"image/jpeg": {cleanJPEG, jpegCost}, "image/jpg": {cleanJPEG, jpegCost}, "image/pjpeg": {cleanJPEG, jpegCost},
+	"image/png": {cleanPNG, pngCost}, "image/x-png": {cleanPNG, pngCost}, "image/apng": {cleanPNG, pngCost},
+	"image/gif":  {cleanGIF, gifCost},
+	"image/webp": {cleanWebP, webpCost},
+	"text/plain": {cleanText, nil},
+	"audio/mpeg": {whole(cleanMP3), nil}, "audio/mp3": {whole(cleanMP3), nil},
+	"audio/wave": {whole(wave.clean), nil}, "audio/wav": {whole(wave.clean), nil}, "audio/x-wav": {whole(wave.clean), nil},
+	"audio/aiff": {whole(aiff.clean), nil}, "audio/x-aiff": {whole(aiff.clean), nil},
+	"application/ogg": {whole(cleanOgg), nil}, "audio/ogg": {whole(cleanOgg), nil}, "audio/opus": {whole(cleanOgg), nil},
+	"video/mp4": {whole(cleanMP4), nil}, "audio/mp4": {whole(cleanMP4), nil}, "video/quicktime": {whole(cleanMP4), nil},
+}
+
+func whole(fn func([]byte) ([]byte, error)) func([]byte, int64) ([]byte, error) {
+	return func(data []byte, _ int64) ([]byte, error) { return fn(data) }
+}
+
+// Cleans reports whether files of this type get a copy without metadata (when they are well
+// formed and not too large). Every other type stays with the secretariat.
+func Cleans(contentType string) bool {
+	_, ok := cleaners[mediaType(contentType)]
+	return ok
+}
+
+// CopyType is the type of the copy Shareable makes of a file of this type: a WebP's copy is a
+// PNG, every other copy is of the original's type.
+func CopyType(contentType string) string {
+	if mediaType(contentType) == "image/webp" {
+		return "image/png"
+	}
+	return contentType
+}
+
+// Shareable returns the copy of an uploaded file that may later be shared beyond the secretariat
+// (with a company or an expert), without any of its metadata. The original is kept (encrypted)
+// by the caller; this never modifies data. Any error means: keep no copy, the file stays with
+// the secretariat.
 //
 // contentType is a MIME type such as http.DetectContentType gives (parameters are ignored):
 //
@@ -62,43 +105,63 @@ var (
 //     only. An eXIf Orientation is applied as for JPEG.
 //   - image/gif: every frame is decoded and re-encoded with its timing, disposal and loop count;
 //     comment, plain-text and application extensions (XMP) go.
-//   - image/webp and every other image/* type: ErrUnsupportedImage.
-//   - anything else: a copy of data, stripped=false. If the bytes are nonetheless a JPEG, PNG,
-//     GIF or WebP, ErrContentMismatch instead, so a mislabelled photo is never passed on intact.
+//   - image/webp: decoded and re-encoded as PNG (CopyType); EXIF and XMP chunks go.
+//   - text/plain: the text as it is (a text has no metadata block).
+//   - audio/mpeg: the audio frames alone, without ID3v2, ID3v1, Lyrics3 or APE tags.
+//   - audio/wave, audio/aiff: the format and sample chunks alone.
+//   - application/ogg: Opus or Vorbis with an empty comment header, the audio pages as they are.
+//   - video/mp4, audio/mp4, video/quicktime: the boxes that play the media; udta, meta and uuid
+//     boxes are zeroed in place (no offset moves), times zeroed, handler names blanked.
+//   - anything else: ErrCannotClean; if the bytes are an image although declared otherwise,
+//     ErrContentMismatch, so a mislabelled photo is never passed on intact.
 //
-// Images over MaxPixels give ErrTooLarge before any pixel is decoded. Any error means: keep no
-// shareable copy. The result is verified before it is returned: should a metadata segment or
-// chunk ever be found in it, Shareable fails rather than return it.
-func Shareable(contentType string, data []byte) (out []byte, stripped bool, err error) {
+// Images are priced before any pixel is decoded: over MaxPixels or MaxDecodeBytes gives
+// ErrTooLarge, and they are decoded Workers at a time within MemoryBudget, waiting at most
+// QueueWait (then ErrBusy). The result is verified before it is returned: should a metadata
+// block ever be found in it, Shareable fails rather than return it.
+func Shareable(contentType string, data []byte) ([]byte, error) {
 	return shareable(contentType, data, MaxPixels)
 }
 
-func shareable(contentType string, data []byte, maxPixels int64) ([]byte, bool, error) {
-	switch mediaType(contentType) {
-	case "image/jpeg", "image/jpg", "image/pjpeg":
-		out, err := cleanJPEG(data, maxPixels)
-		return result(out, err)
-	case "image/png", "image/x-png", "image/apng":
-		out, err := cleanPNG(data, maxPixels)
-		return result(out, err)
-	case "image/gif":
-		out, err := cleanGIF(data, maxPixels)
-		return result(out, err)
+// recoverPanics turns a panic of a decoder on a stranger's file into an error (the file keeps no
+// copy, the report is filed). The fuzz targets turn it off, to see the panic.
+var recoverPanics = true
+
+func shareable(contentType string, data []byte, maxPixels int64) (out []byte, err error) {
+	defer func() {
+		if !recoverPanics {
+			return
+		}
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("media: cleaning failed: %v", r)
+		}
+	}()
+	t := mediaType(contentType)
+	c, ok := cleaners[t]
+	switch {
+	case !ok && !strings.HasPrefix(t, "image/") && strings.HasPrefix(http.DetectContentType(data), "image/"):
+		return nil, fmt.Errorf("%w: declared %q, content is %s", ErrContentMismatch, contentType, http.DetectContentType(data))
+	case !ok:
+		return nil, fmt.Errorf("%w: %s", ErrCannotClean, t)
+	case c.cost == nil:
+		return c.clean(data, maxPixels)
 	}
-	if strings.HasPrefix(mediaType(contentType), "image/") {
-		return nil, false, fmt.Errorf("%w: %s", ErrUnsupportedImage, mediaType(contentType))
+	cost, err := c.cost(data)
+	if err != nil {
+		return nil, err
 	}
-	if sniffed := http.DetectContentType(data); strings.HasPrefix(sniffed, "image/") {
-		return nil, false, fmt.Errorf("%w: declared %q, content is %s", ErrContentMismatch, contentType, sniffed)
+	if err := checkCost(cost, t); err != nil {
+		return nil, err
 	}
-	return bytes.Clone(data), false, nil
+	return pool.run(cost, QueueWait, func() ([]byte, error) { return c.clean(data, maxPixels) })
 }
 
-func result(out []byte, err error) ([]byte, bool, error) {
-	if err != nil {
-		return nil, false, err
+// cleanText keeps a text as it is: it has no metadata block.
+func cleanText(data []byte, _ int64) ([]byte, error) {
+	if strings.HasPrefix(http.DetectContentType(data), "image/") {
+		return nil, fmt.Errorf("%w: declared text, content is an image", ErrContentMismatch)
 	}
-	return out, true, nil
+	return bytes.Clone(data), nil
 }
 
 // mediaType gives the lower-case type/subtype of a Content-Type value.

@@ -62,9 +62,9 @@ func TestShareableJPEG(t *testing.T) {
 		t.Fatalf("fixture orientation = %d, want 6", o)
 	}
 
-	out, stripped, err := Shareable("image/jpeg", in)
-	if err != nil || !stripped {
-		t.Fatalf("Shareable = stripped %v, err %v", stripped, err)
+	out, err := Shareable("image/jpeg", in)
+	if err != nil {
+		t.Fatalf("Shareable: %v", err)
 	}
 	if !bytes.Equal(in, orig) {
 		t.Fatal("Shareable modified its input")
@@ -136,7 +136,7 @@ func TestJPEGOrientations(t *testing.T) {
 	const w, h = 48, 32
 	src := mediatest.Gradient(w, h)
 	for o, moves := range cornerMoves {
-		out, _, err := Shareable("image/jpeg", mediatest.JPEGWithExif(w, h, o))
+		out, err := Shareable("image/jpeg", mediatest.JPEGWithExif(w, h, o))
 		if err != nil {
 			t.Fatalf("orientation %d: %v", o, err)
 		}
@@ -297,9 +297,9 @@ func TestShareablePNG(t *testing.T) {
 	if !HasLocation(in) {
 		t.Fatal("HasLocation(PNG fixture) = false")
 	}
-	out, stripped, err := Shareable("image/png", in)
-	if err != nil || !stripped {
-		t.Fatalf("Shareable = stripped %v, err %v", stripped, err)
+	out, err := Shareable("image/png", in)
+	if err != nil {
+		t.Fatalf("Shareable: %v", err)
 	}
 	mustNotContain(t, out)
 	if HasLocation(out) {
@@ -356,7 +356,7 @@ func TestPNGOrientationLossless(t *testing.T) {
 	for o := 1; o <= 8; o++ {
 		in := append(bytes.Clone(plain[:33]), chunk("eXIf", tiffOrientation(uint16(o)))...)
 		in = append(in, plain[33:]...)
-		out, _, err := Shareable("image/png", in)
+		out, err := Shareable("image/png", in)
 		if err != nil {
 			t.Fatalf("orientation %d: %v", o, err)
 		}
@@ -371,9 +371,9 @@ func TestPNGOrientationLossless(t *testing.T) {
 func TestShareableGIF(t *testing.T) {
 	in := mediatest.GIFWithComment(20, 10, 3)
 	mustContain(t, in, mediatest.CommentMarker, mediatest.XMPMarker, "XMP DataXMP")
-	out, stripped, err := Shareable("image/gif", in)
-	if err != nil || !stripped {
-		t.Fatalf("Shareable = stripped %v, err %v", stripped, err)
+	out, err := Shareable("image/gif", in)
+	if err != nil {
+		t.Fatalf("Shareable: %v", err)
 	}
 	mustNotContain(t, out)
 	if bytes.Contains(out, []byte("XMP DataXMP")) {
@@ -406,7 +406,7 @@ func TestShareableGIF(t *testing.T) {
 		Config: image.Config{ColorModel: pal, Width: 4, Height: 3}}); err != nil {
 		t.Fatal(err)
 	}
-	out, _, err = Shareable("image/gif", enc.Bytes())
+	out, err = Shareable("image/gif", enc.Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -418,52 +418,51 @@ func TestShareableGIF(t *testing.T) {
 }
 
 func TestShareableOtherTypes(t *testing.T) {
-	pdf := []byte("%PDF-1.4\n1 0 obj << /Author (TestPhone) >> endobj\n%%EOF\n")
-	out, stripped, err := Shareable("application/pdf", pdf)
-	if err != nil || stripped || !bytes.Equal(out, pdf) {
-		t.Fatalf("pdf: out equal %v, stripped %v, err %v", bytes.Equal(out, pdf), stripped, err)
-	}
-	out[0] = 'X'
-	if pdf[0] != '%' {
-		t.Error("the returned copy aliases the input")
-	}
-	if out, stripped, err := Shareable("text/plain; charset=utf-8", []byte("hello")); err != nil || stripped || string(out) != "hello" {
-		t.Errorf("text: %q %v %v", out, stripped, err)
+	if out, err := Shareable("text/plain; charset=utf-8", []byte("hello")); err != nil || string(out) != "hello" {
+		t.Errorf("text: %q %v", out, err)
 	}
 
-	webp := []byte("RIFF\x24\x00\x00\x00WEBPVP8 \x18\x00\x00\x00" + string(make([]byte, 24)))
-	for _, ct := range []string{"image/webp", "image/heic", "image/tiff", "image/svg+xml"} {
-		out, stripped, err := Shareable(ct, webp)
-		if !errors.Is(err, ErrUnsupportedImage) || stripped || out != nil {
-			t.Errorf("%s: out %d bytes, stripped %v, err %v; want ErrUnsupportedImage", ct, len(out), stripped, err)
+	// Types with no cleaner stay with the secretariat, PDF included.
+	pdf := []byte("%PDF-1.4\n1 0 obj << /Author (TestPhone) >> endobj\n%%EOF\n")
+	for _, c := range []struct{ ct, data string }{
+		{"application/pdf", string(pdf)}, {"video/webm", "\x1a\x45\xdf\xa3"},
+		{"image/heic", "\x00\x00\x00\x18ftypheic"}, {"image/tiff", "II*\x00"}, {"image/svg+xml", "<svg/>"},
+		{"application/octet-stream", "\x00\x01"},
+	} {
+		out, err := Shareable(c.ct, []byte(c.data))
+		if !errors.Is(err, ErrCannotClean) || out != nil {
+			t.Errorf("%s: out %d bytes, err %v; want ErrCannotClean", c.ct, len(out), err)
+		}
+		if Cleans(c.ct) {
+			t.Errorf("Cleans(%s) = true", c.ct)
 		}
 	}
 
 	// A photo labelled as something else is not passed on with its metadata.
-	for _, ct := range []string{"application/octet-stream", "application/pdf", ""} {
-		if _, _, err := Shareable(ct, mediatest.JPEGWithGPS(16, 8)); !errors.Is(err, ErrContentMismatch) {
-			t.Errorf("JPEG declared %q: err %v, want ErrContentMismatch", ct, err)
+	for _, ct := range []string{"application/octet-stream", "application/pdf", "", "text/plain; charset=utf-8", "audio/mpeg", "video/mp4"} {
+		if out, err := Shareable(ct, mediatest.JPEGWithGPS(16, 8)); err == nil || HasLocation(out) {
+			t.Errorf("JPEG declared %q: err %v", ct, err)
 		}
 	}
 
 	// Parameters and case in the content type are ignored.
-	if _, stripped, err := Shareable("Image/JPEG; q=1", mediatest.JPEGWithGPS(16, 8)); err != nil || !stripped {
-		t.Errorf("Image/JPEG with parameters: stripped %v, err %v", stripped, err)
+	if _, err := Shareable("Image/JPEG; q=1", mediatest.JPEGWithGPS(16, 8)); err != nil {
+		t.Errorf("Image/JPEG with parameters: err %v", err)
 	}
 	// A PNG declared as JPEG is an error (the caller sniffs the type from the bytes).
-	if _, _, err := Shareable("image/jpeg", mediatest.PNGWithMetadata(4, 4)); err == nil {
+	if _, err := Shareable("image/jpeg", mediatest.PNGWithMetadata(4, 4)); err == nil {
 		t.Error("PNG declared as JPEG: no error")
 	}
 }
 
 func TestTruncatedJPEG(t *testing.T) {
 	in := mediatest.JPEGWithGPS(32, 24)
-	if _, _, err := Shareable("image/jpeg", in[:len(in)/2]); err == nil {
+	if _, err := Shareable("image/jpeg", in[:len(in)/2]); err == nil {
 		t.Error("half a JPEG: no error")
 	}
 	for n := 0; n < len(in); n += 3 {
-		out, stripped, err := Shareable("image/jpeg", in[:n])
-		if err == nil && (!stripped || HasLocation(out) || verifyJPEG(out) != nil) {
+		out, err := Shareable("image/jpeg", in[:n])
+		if err == nil && (HasLocation(out) || verifyJPEG(out) != nil) {
 			t.Fatalf("prefix %d: decoded but not clean", n)
 		}
 		HasLocation(in[:n])
@@ -474,7 +473,7 @@ func TestTruncatedJPEG(t *testing.T) {
 			ct = "image/gif"
 		}
 		for n := 0; n < len(in); n++ {
-			if _, _, err := Shareable(ct, in[:n]); err == nil {
+			if _, err := Shareable(ct, in[:n]); err == nil {
 				t.Fatalf("%s prefix %d of %d: no error", ct, n, len(in))
 			}
 			HasLocation(in[:n])
@@ -488,14 +487,14 @@ func TestTooLarge(t *testing.T) {
 	ihdr = binary.BigEndian.AppendUint32(ihdr, 20000)
 	ihdr = append(ihdr, 8, 6, 0, 0, 0)
 	bomb := append(bytes.Clone(pngSignature), chunk("IHDR", ihdr)...)
-	if _, _, err := Shareable("image/png", bomb); !errors.Is(err, ErrTooLarge) {
+	if _, err := Shareable("image/png", bomb); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("PNG 20000x20000: err %v, want ErrTooLarge", err)
 	}
 
 	// A JPEG frame header claiming 10000×6000 (60 megapixels).
 	sof := []byte{0xFF, 0xD8, 0xFF, 0xC0, 0, 17, 8, 0x17, 0x70, 0x27, 0x10, 3, 1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0,
 		0xFF, 0xDA, 0, 12, 3, 1, 0, 2, 0x11, 3, 0x11, 0, 63, 0}
-	if _, _, err := Shareable("image/jpeg", sof); !errors.Is(err, ErrTooLarge) {
+	if _, err := Shareable("image/jpeg", sof); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("JPEG 10000x6000: err %v, want ErrTooLarge", err)
 	}
 
@@ -505,13 +504,13 @@ func TestTooLarge(t *testing.T) {
 		scans = append(scans, 0xFF, 0xDA, 0, 8, 1, 1, 0, 0, 63, 0, 0x55)
 	}
 	scans = append(scans, 0xFF, 0xD9)
-	if _, _, err := Shareable("image/jpeg", scans); !errors.Is(err, ErrTooLarge) {
+	if _, err := Shareable("image/jpeg", scans); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("JPEG with %d scans: err %v, want ErrTooLarge", maxJPEGScans+1, err)
 	}
 
 	// A GIF screen of 65535×65535.
 	screen := []byte("GIF89a\xff\xff\xff\xff\x00\x00\x00;")
-	if _, _, err := Shareable("image/gif", screen); !errors.Is(err, ErrTooLarge) {
+	if _, err := Shareable("image/gif", screen); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("GIF 65535x65535: err %v, want ErrTooLarge", err)
 	}
 
@@ -527,7 +526,7 @@ func TestTooLarge(t *testing.T) {
 		g = append(g, 0, 2, 2, 0x4C, 0x01, 0)
 	}
 	g = append(g, 0x3B)
-	if _, _, err := Shareable("image/gif", g); !errors.Is(err, ErrTooLarge) {
+	if _, err := Shareable("image/gif", g); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("GIF 3 frames of 5000x5000: err %v, want ErrTooLarge", err)
 	}
 }
@@ -619,19 +618,19 @@ func FuzzShareableJPEG(f *testing.F) {
 	f.Add(plain.Bytes())
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// A lower pixel bound keeps each run fast; the logic is the same.
-		out, stripped, err := shareable("image/jpeg", data, 1<<20)
+		out, err := shareable("image/jpeg", data, 1<<20)
 		HasLocation(data)
 		jpegOrientation(data)
 		// The data also as a bare TIFF, to reach the EXIF reader directly.
 		exifOrientation(data)
 		tiffHasTag(data, tagGPSIFD)
 		if err != nil {
-			if out != nil || stripped {
+			if out != nil {
 				t.Fatalf("error %v with output", err)
 			}
 			return
 		}
-		if !stripped || HasLocation(out) || verifyJPEG(out) != nil {
+		if HasLocation(out) || verifyJPEG(out) != nil {
 			t.Fatal("cleaned JPEG not clean")
 		}
 		if _, err := jpeg.Decode(bytes.NewReader(out)); err != nil {
@@ -645,7 +644,7 @@ func BenchmarkShareableJPEG12MP(b *testing.B) {
 	in := mediatest.JPEGWithGPS(4000, 3000)
 	b.SetBytes(int64(len(in)))
 	for b.Loop() {
-		if _, _, err := Shareable("image/jpeg", in); err != nil {
+		if _, err := Shareable("image/jpeg", in); err != nil {
 			b.Fatal(err)
 		}
 	}

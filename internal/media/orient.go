@@ -78,6 +78,9 @@ func applyOrientation(img image.Image, o int) image.Image {
 		transform(dst.Pix, dst.Stride, src.Pix[src.PixOffset(b.Min.X, b.Min.Y):], src.Stride, 1, o, w, h)
 		return dst
 	case *image.YCbCr:
+		if dst := turnYCbCr(src, o, dr); dst != nil {
+			return dst
+		}
 		rgba := image.NewRGBA(image.Rect(0, 0, w, h))
 		draw.Draw(rgba, rgba.Bounds(), src, b.Min, draw.Src)
 		return applyOrientation(rgba, o)
@@ -102,4 +105,40 @@ func transform(dst []byte, dstStride int, src []byte, srcStride, bpp, o, w, h in
 			copy(row[x*bpp:x*bpp+bpp], src[s:s+bpp])
 		}
 	}
+}
+
+// transposed is the chroma subsampling of a YCbCr image turned a quarter: the planes are turned
+// as they are, so a photo costs no RGBA copy. 4:1:1 and 4:1:0 have no transposed ratio.
+var transposed = map[image.YCbCrSubsampleRatio]image.YCbCrSubsampleRatio{
+	image.YCbCrSubsampleRatio444: image.YCbCrSubsampleRatio444,
+	image.YCbCrSubsampleRatio420: image.YCbCrSubsampleRatio420,
+	image.YCbCrSubsampleRatio422: image.YCbCrSubsampleRatio440,
+	image.YCbCrSubsampleRatio440: image.YCbCrSubsampleRatio422,
+}
+
+// turnYCbCr turns each plane of src for orientation o into a new image of bounds dr, or
+// returns nil when it cannot (then the caller goes through RGBA).
+func turnYCbCr(src *image.YCbCr, o int, dr image.Rectangle) *image.YCbCr {
+	ratio, ok := transposed[src.SubsampleRatio]
+	if !ok || src.Rect.Min != (image.Point{}) {
+		return nil
+	}
+	if o < 5 {
+		ratio = src.SubsampleRatio
+	}
+	w, h := src.Rect.Dx(), src.Rect.Dy()
+	dst := image.NewYCbCr(dr, ratio)
+	transform(dst.Y, dst.YStride, src.Y, src.YStride, 1, o, w, h)
+	cw, ch := w, h
+	switch src.SubsampleRatio {
+	case image.YCbCrSubsampleRatio420:
+		cw, ch = (w+1)/2, (h+1)/2
+	case image.YCbCrSubsampleRatio422:
+		cw = (w + 1) / 2
+	case image.YCbCrSubsampleRatio440:
+		ch = (h + 1) / 2
+	}
+	transform(dst.Cb, dst.CStride, src.Cb, src.CStride, 1, o, cw, ch)
+	transform(dst.Cr, dst.CStride, src.Cr, src.CStride, 1, o, cw, ch)
+	return dst
 }

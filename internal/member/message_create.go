@@ -44,6 +44,7 @@ func (h *Handler) messageCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(problems) == 0 {
 		u := account.CurrentUser(r)
+		web.ShareableCopies(attachments)
 		if _, err := h.store.MemberMessage(r.Context(), u.MemberID, id, body, attachments, u.Actor()); err != nil {
 			h.accounts.Fail(w, r, err)
 			return

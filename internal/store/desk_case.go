@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/remedy-grievance/remedy/internal/grievance"
+	"github.com/remedy-grievance/remedy/internal/media"
 	"github.com/remedy-grievance/remedy/internal/seal"
 )
 
@@ -109,10 +110,34 @@ func (c *DeskCase) ReporterFile(a AttachmentInfo) bool {
 	return false
 }
 
-// MayShareFile reports whether a file can be given to a company at all: an image only through
-// its copy without metadata (as the member portal serves it).
+// MayShareFile reports whether a file can be given to a company at all: only through its copy
+// without metadata (as the member portal serves it). A file without one — of a type that cannot
+// be cleaned (media.Cleans), or that could not be — never leaves the secretariat.
 func MayShareFile(a AttachmentInfo) bool {
-	return !strings.HasPrefix(a.ContentType, "image/") || a.Shareable
+	return a.Shareable
+}
+
+// SharingNote is the catalog key that tells a handler, per file, what sharing it beyond the
+// secretariat gives: its copy without metadata, or nothing, because files of its type cannot be
+// cleaned or because this one could not be (damaged, too large, the server busy).
+func (a AttachmentInfo) SharingNote() string {
+	switch {
+	case a.Shareable:
+		return "desk.file.copy_shared"
+	case media.Cleans(a.ContentType):
+		return "desk.file.kept_failed"
+	}
+	return "desk.file.kept_type"
+}
+
+// CopyNote is the catalog key that tells a member company what the copy it is given of a
+// reporter's file is: a text as written (a text holds no metadata), or a file whose metadata
+// was removed.
+func (a AttachmentInfo) CopyNote() string {
+	if strings.HasPrefix(a.ContentType, "text/") {
+		return "member.documents.copy_text"
+	}
+	return "member.documents.copy_cleaned"
 }
 
 // DeskCase loads the whole case for the desk.

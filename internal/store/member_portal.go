@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/remedy-grievance/remedy/internal/grievance"
+	"github.com/remedy-grievance/remedy/internal/media"
 	"github.com/remedy-grievance/remedy/internal/seal"
 )
 
@@ -244,8 +245,9 @@ func (s *Store) companyThreadFiles(ctx context.Context, key *seal.CaseKey, caseI
 }
 
 // referralSharedFiles lists the reporter's files shared with a referral that can actually be
-// given to the company (MayShareFile: an image only through its copy without metadata; the desk
-// checks this when sharing, and it is checked again here in case a file was shared otherwise).
+// given to the company (MayShareFile: only through a copy without metadata; the desk checks
+// this when sharing, and it is checked again here in case a file was shared otherwise, or
+// before files other than images needed a copy).
 // Their names are not the reporter's (a file name can name its author) but neutral ones.
 func (s *Store) referralSharedFiles(ctx context.Context, caseID, referralID int64) ([]AttachmentInfo, error) {
 	rows, err := s.read.QueryContext(ctx, s.q(`SELECT a.id, a.content_type, a.size_bytes, a.shareable_sealed IS NOT NULL
@@ -264,6 +266,7 @@ func (s *Store) referralSharedFiles(ctx context.Context, caseID, referralID int6
 		if !MayShareFile(a) {
 			continue
 		}
+		a.ContentType = media.CopyType(a.ContentType)
 		a.Name = sharedFileName(a.ID, a.ContentType)
 		out = append(out, a)
 	}
@@ -310,7 +313,7 @@ func (s *Store) MemberReferralIdentity(ctx context.Context, memberID, referralID
 }
 
 // MemberAttachment opens a file for a member user: one the handler shared with this referral
-// (a reporter's image only as its copy without metadata, under a neutral name) or one attached
+// (a reporter's file only as its copy without metadata, under a neutral name) or one attached
 // to this referral's company thread. Any other file, even of the same case, is ErrNotFound.
 // Every download is audited in the same transaction as the read.
 func (s *Store) MemberAttachment(ctx context.Context, memberID, referralID, attachmentID int64, actor Actor) (AttachmentInfo, []byte, error) {
@@ -345,16 +348,17 @@ func (s *Store) MemberAttachment(ctx context.Context, memberID, referralID, atta
 			return err
 		}
 		// A file written in this company's thread (by the company or to it) is given as it is;
-		// the reporter's file only as the copy without metadata when there is one, and an image
-		// without one never leaves the secretariat.
-		useCopy := !inThread && f.Shareable
-		if !inThread && !MayShareFile(f.AttachmentInfo) {
+		// the reporter's file only as its copy without metadata, and a file without one never
+		// leaves the secretariat.
+		useCopy := !inThread
+		if useCopy && !MayShareFile(f.AttachmentInfo) {
 			return ErrNotFound
 		}
 		if a, data, err = f.open(key, useCopy); err != nil {
 			return err
 		}
-		if !inThread {
+		if useCopy {
+			a.ContentType = media.CopyType(a.ContentType)
 			a.Name, a.MessageID = sharedFileName(a.ID, a.ContentType), 0
 		}
 		a.Size = int64(len(data))

@@ -106,7 +106,7 @@ type AcceptedReferral struct {
 }
 
 // ErrFileNotShareable is returned when a file chosen for a company is not one of the
-// reporter's own files of this case, or is an image without a copy free of metadata.
+// reporter's own files of this case, or has no copy free of metadata.
 var ErrFileNotShareable = errors.New("this file cannot be shared with a company")
 
 // AcceptCase adds the members the reporter did not name, moves the case to accepted with one

@@ -17,8 +17,9 @@ func TestAcceptCaseAddsMembersAndSharesOnlyTheReportersFiles(t *testing.T) {
 		r := report("accept")
 		r.Companies = []grievance.CompanyRef{{MemberID: alphaID, Relation: "supplier"}}
 		r.Attachments = []grievance.Attachment{
-			{Name: "notes.txt", ContentType: "text/plain; charset=utf-8", Data: []byte("notes")},
-			{Name: "photo.jpg", ContentType: "image/jpeg", Data: []byte("\xff\xd8\xff raw photo")}, // no clean copy
+			{Name: "notes.txt", ContentType: "text/plain; charset=utf-8", Data: []byte("notes"), Shareable: []byte("notes")},
+			{Name: "photo.jpg", ContentType: "image/jpeg", Data: []byte("\xff\xd8\xff raw photo")},       // no clean copy
+			{Name: "payslip.pdf", ContentType: "application/pdf", Data: []byte("%PDF /Author (Nguyen)")}, // a type never cleaned
 		}
 		f := mustFile(t, s, r)
 		for _, to := range []grievance.CaseStage{grievance.CaseAcknowledged, grievance.CaseScreening} {
@@ -46,7 +47,7 @@ func TestAcceptCaseAddsMembersAndSharesOnlyTheReportersFiles(t *testing.T) {
 				{MemberID: betaID, Relation: "supplier", SharedNarrative: "for beta"},
 			}})
 		}
-		for _, bad := range []int64{files["photo.jpg"], files["internal.txt"]} {
+		for _, bad := range []int64{files["photo.jpg"], files["internal.txt"], files["payslip.pdf"]} {
 			if err := accept(bad); !errors.Is(err, store.ErrFileNotShareable) {
 				t.Fatalf("shared file %d: %v", bad, err)
 			}

@@ -1,0 +1,52 @@
+package media
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/draw"
+	"image/png"
+
+	"golang.org/x/image/webp"
+)
+
+// webpCost prices a WebP: the decoder's own buffers (a lossless one decodes to 32-bit words
+// first), the decoded image and the RGBA copy the PNG encoder is given.
+func webpCost(data []byte) (int64, error) {
+	cfg, err := webp.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return 0, fmt.Errorf("media: reading WebP header: %w", err)
+	}
+	return int64(cfg.Width) * int64(cfg.Height) * 12, nil
+}
+
+// cleanWebP decodes a WebP (its first frame) and writes the pixels as a PNG: EXIF, XMP and ICC
+// chunks stay behind.
+func cleanWebP(data []byte, maxPixels int64) ([]byte, error) {
+	cfg, err := webp.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("media: reading WebP header: %w", err)
+	}
+	if err := checkPixels(cfg.Width, cfg.Height, maxPixels); err != nil {
+		return nil, err
+	}
+	img, err := webp.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("media: decoding WebP: %w", err)
+	}
+	if _, ok := img.(*image.NRGBA); !ok { // lossy WebP is YCbCr: give the encoder flat pixels
+		b := img.Bounds()
+		rgba := image.NewNRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+		draw.Draw(rgba, rgba.Bounds(), img, b.Min, draw.Src)
+		img = rgba
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return nil, fmt.Errorf("media: encoding PNG: %w", err)
+	}
+	out := buf.Bytes()
+	if err := verifyPNG(out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -40,12 +40,12 @@ func (r *Router) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Re
 // Routes builds the router with every surface registered.
 func Routes(s *store.Store, log *slog.Logger) *Router {
 	r := &Router{ServeMux: http.NewServeMux()}
-	receipts := web.NewThrottle(web.DefaultThrottlePolicy, time.Now)
+	guard := web.NewGuard(s, web.DefaultGuardPolicy) // budgets shared through the store
 	r.HandleFunc("GET /healthz", health(s))
 	r.Handle("GET /static/", web.Static())
 	render := web.NewRenderer(log)
-	api.New(s, log, receipts).Register(r)
-	intake.New(s, render, receipts, log).Register(r)
+	api.New(s, log, guard).Register(r)
+	intake.New(s, render, guard, log).Register(r)
 	accounts := account.New(s, render, nil, log)
 	accounts.Register(r)
 	desk.New(s, render, accounts).Register(r)

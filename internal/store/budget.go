@@ -19,7 +19,7 @@ type Bucket struct {
 	Per   time.Duration
 }
 
-func (b Bucket) rate() float64 { return 1 / float64(b.Per.Microseconds()) } // tokens per µs
+func (b Bucket) rate() float64 { return 1e3 / float64(b.Per) } // tokens per µs
 
 // Budget is the answer of TakeBudget: whether the cost was taken, and if not, how long until it
 // would be.
@@ -86,7 +86,7 @@ func (s *Store) takeBucket(ctx context.Context, tx *sql.Tx, b Bucket, cost float
 		least = "LEAST"
 	}
 	refilled := least + `(CAST(? AS DOUBLE PRECISION), budgets.tokens + (CAST(? AS BIGINT) - budgets.at_us) * CAST(? AS DOUBLE PRECISION))`
-	expires := now + b.Per.Microseconds()*int64(math.Ceil(b.Burst))
+	expires := now + int64(math.Ceil(b.Burst/b.rate())) // full again by then, from empty
 	rate := b.rate()
 	var left float64
 	err := tx.QueryRowContext(ctx, s.q(`INSERT INTO budgets (key, tokens, at_us, expires_us) VALUES (?, ?, ?, ?)

@@ -147,4 +147,3 @@ func TestBudgetRowsExpire(t *testing.T) {
 		})
 	}
 }
-

@@ -15,10 +15,10 @@ const MaxBodyBytes = 40 << 20
 
 // Handler serves the API.
 type Handler struct {
-	store    *store.Store
-	log      *slog.Logger
-	limits   grievance.Limits
-	guard    *web.Guard
+	store  *store.Store
+	log    *slog.Logger
+	limits grievance.Limits
+	guard  *web.Guard
 }
 
 // New makes the API handler. guard is shared with the reporter pages (and every instance on the

@@ -14,11 +14,11 @@ import (
 
 // Handler serves the reporter's pages.
 type Handler struct {
-	store    *store.Store
-	render   *web.Renderer
-	guard    *web.Guard
-	limits   grievance.Limits
-	log      *slog.Logger
+	store  *store.Store
+	render *web.Renderer
+	guard  *web.Guard
+	limits grievance.Limits
+	log    *slog.Logger
 }
 
 // New makes the pages' handler; guard spends the budgets shared with the API (and with every

@@ -17,7 +17,9 @@ CREATE INDEX budgets_expires ON budgets (expires_us);
 ALTER TABLE cases ADD COLUMN public BOOLEAN NOT NULL DEFAULT 0;
 UPDATE cases SET public = 1 WHERE EXISTS (
     SELECT 1 FROM stage_events e WHERE e.case_id = cases.id AND e.referral_id IS NULL
-    AND (e.to_stage = 'accepted' OR (e.to_stage = 'not_accepted' AND e.code NOT IN ('abusive', 'duplicate'))));
+    AND (e.to_stage = 'accepted' OR (e.to_stage = 'not_accepted' AND e.code NOT IN ('abusive', 'duplicate'))))
+-- Imported history counts as the mechanism that recorded it counted it.
+OR EXISTS (SELECT 1 FROM import_sources i WHERE i.case_id = cases.id);
 
 -- +goose Down
 ALTER TABLE cases DROP COLUMN public;

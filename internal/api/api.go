@@ -12,16 +12,16 @@ import (
 
 // Handler serves the API.
 type Handler struct {
-	store    *store.Store
-	log      *slog.Logger
-	limits   grievance.Limits
-	receipts *web.Throttle
+	store  *store.Store
+	log    *slog.Logger
+	limits grievance.Limits
+	guard  *web.Guard
 }
 
-// New makes the API handler. receipts is shared with the reporter pages, so that guessing
-// through either surface draws on one budget.
-func New(s *store.Store, log *slog.Logger, receipts *web.Throttle) *Handler {
-	return &Handler{store: s, log: log, limits: grievance.DefaultLimits, receipts: receipts}
+// New makes the API handler. guard is shared with the reporter pages (and every instance on the
+// database), so that guessing or filing through either surface draws on one budget.
+func New(s *store.Store, log *slog.Logger, guard *web.Guard) *Handler {
+	return &Handler{store: s, log: log, limits: grievance.DefaultLimits, guard: guard}
 }
 
 // Register adds the API's routes to mux.

@@ -97,7 +97,7 @@ func with(m map[string]any, kv ...any) map[string]any {
 	return out
 }
 
-var receiptPattern = regexp.MustCompile(`^\d{16}$`)
+var receiptPattern = regexp.MustCompile(`^\d{21}$`)
 
 func TestReportFilingScenarios(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {

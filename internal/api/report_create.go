@@ -100,6 +100,19 @@ func (h *Handler) createReport(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, lang, "invalid_report", fields)
 		return
 	}
+	size := 0
+	for _, a := range rep.Attachments {
+		size += len(a.Data)
+	}
+	d, err := h.guard.TakeFiling(r.Context(), r, size, r.Header.Get(web.ProofHeader))
+	if err != nil {
+		h.internalError(w, r, lang, err)
+		return
+	}
+	if !d.OK {
+		writeThrottled(w, lang, "filing_throttled", d)
+		return
+	}
 	web.ShareableCopies(rep.Attachments)
 	filed, err := h.store.CreateCase(r.Context(), rep, store.Actor{Role: string(grievance.RoleReporter)})
 	var fe grievance.FieldErrors

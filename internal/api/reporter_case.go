@@ -1,40 +1,39 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/remedy-grievance/remedy/internal/grievance"
-	"github.com/remedy-grievance/remedy/internal/store"
 	"github.com/remedy-grievance/remedy/internal/web"
 )
 
-// reporterCaseID resolves the Receipt authorization, throttling wrong guesses. It answers the
-// request itself and returns false when the reporter is not let in.
+// reporterCaseID resolves the Receipt authorization, spending the shared guessing budgets on
+// wrong guesses only. It answers the request itself and returns false when the reporter is not
+// let in. A receipt whose check digit is wrong is answered 400 before any lookup.
 func (h *Handler) reporterCaseID(w http.ResponseWriter, r *http.Request, lang string) (int64, bool) {
-	source := web.Source(r)
-	if !h.receipts.Allow(source) {
-		w.Header().Set("Retry-After", "60")
-		writeError(w, http.StatusTooManyRequests, lang, "throttled", nil)
-		return 0, false
-	}
 	scheme, receipt, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 	if !strings.EqualFold(scheme, "Receipt") {
 		w.Header().Set("WWW-Authenticate", "Receipt")
 		writeError(w, http.StatusUnauthorized, lang, "unauthorized", nil)
 		return 0, false
 	}
-	id, err := h.store.CaseIDByReceipt(r.Context(), receipt)
-	if errors.Is(err, store.ErrNotFound) {
-		h.receipts.Fail(source)
+	id, outcome, d, err := h.guard.OpenReceipt(r.Context(), r, receipt, r.Header.Get(web.ProofHeader))
+	if err != nil {
+		h.internalError(w, r, lang, err)
+		return 0, false
+	}
+	switch outcome {
+	case web.ReceiptMistyped:
+		writeError(w, http.StatusBadRequest, lang, "mistyped_receipt", nil)
+		return 0, false
+	case web.ReceiptWrong:
 		w.Header().Set("WWW-Authenticate", "Receipt")
 		writeError(w, http.StatusUnauthorized, lang, "unauthorized", nil)
 		return 0, false
-	}
-	if err != nil {
-		h.internalError(w, r, lang, err)
+	case web.ReceiptThrottled:
+		writeThrottled(w, lang, "throttled", d)
 		return 0, false
 	}
 	return id, true

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/remedy-grievance/remedy/internal/grievance"
 	"github.com/remedy-grievance/remedy/internal/locale"
@@ -35,6 +36,26 @@ func writeError(w http.ResponseWriter, status int, lang, code string, fields map
 		}
 	}
 	writeJSON(w, status, body)
+}
+
+// throttledBody is a 429 answer: when to try again and, while the shared budgets are spent, a
+// proof-of-work challenge whose solution (sent in the Remedy-Proof header) admits the request
+// through a second, separately bounded budget.
+type throttledBody struct {
+	errorBody
+	RetryAfter int    `json:"retry_after"`
+	Challenge  string `json:"challenge,omitempty"`
+	ProofBits  int    `json:"proof_bits,omitempty"`
+}
+
+func writeThrottled(w http.ResponseWriter, lang, code string, d web.Decision) {
+	w.Header().Set("Retry-After", d.RetryAfter())
+	if d.Challenge != "" {
+		w.Header().Set(web.ChallengeHeader, d.Challenge)
+	}
+	secs, _ := strconv.Atoi(d.RetryAfter())
+	writeJSON(w, http.StatusTooManyRequests, throttledBody{errorBody: errorBody{Error: locale.T(lang, "error."+code), Code: code},
+		RetryAfter: secs, Challenge: d.Challenge, ProofBits: d.Bits})
 }
 
 // requestLanguage is the language to answer r in, preferring the explicit choices given.

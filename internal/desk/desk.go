@@ -30,6 +30,7 @@ func (h *Handler) Register(mux web.Router) {
 		mux.HandleFunc(pattern, h.accounts.RequireFunc(fn, grievance.RoleHandler))
 	}
 	handle("GET /desk", h.inbox)
+	handle("POST /desk/inbox/not-accepted", h.inboxDecline)
 	handle("GET /desk/cases/{id}", h.caseShow)
 	handle("POST /desk/cases/{id}/identity", h.caseIdentity)
 	handle("POST /desk/cases/{id}/stage", h.caseStage)

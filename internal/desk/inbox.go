@@ -27,6 +27,7 @@ type inboxView struct {
 	Urgencies  []grievance.Urgency
 	Referral   []grievance.ReferralStage
 	MemberName map[int64]string
+	Bulk       bulkView
 }
 
 type stageTab struct {
@@ -110,6 +111,16 @@ func withQuery(q url.Values, key, value string) string {
 
 func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
+	var bulk bulkView
+	if n, err := strconv.Atoi(q.Get("declined")); err == nil {
+		bulk.Done = n
+		q.Del("declined")
+	}
+	h.showInbox(w, r, q, http.StatusOK, bulk)
+}
+
+// showInbox lists the cases q asks for, with the bulk form as bulk says.
+func (h *Handler) showInbox(w http.ResponseWriter, r *http.Request, q url.Values, status int, bulk bulkView) {
 	f := inboxFilter(q, account.CurrentUser(r).ID)
 	in, err := h.store.Inbox(r.Context(), f, h.store.Now())
 	if err != nil {
@@ -125,7 +136,7 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 	v := inboxView{
 		Form: q, Inbox: in, Members: members, Countries: web.Countries(p.Lang),
 		Languages: locale.Languages(), Categories: grievance.Categories, Urgencies: grievance.Urgencies,
-		Referral: grievance.ReferralStages, MemberName: map[int64]string{},
+		Referral: grievance.ReferralStages, MemberName: map[int64]string{}, Bulk: bulk,
 	}
 	for _, m := range members {
 		v.MemberName[m.ID] = m.DisplayName(p.Lang)
@@ -148,5 +159,5 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 		})
 	}
 	p.Data = v
-	h.render.Render(w, http.StatusOK, "desk_inbox", p)
+	h.render.Render(w, status, "desk_inbox", p)
 }

@@ -678,3 +678,23 @@ func TestMonitoringOpenOnlyWhileARemedyIsFollowed(t *testing.T) {
 		}
 	}
 }
+
+func TestCountsInPublic(t *testing.T) {
+	for _, tt := range []struct {
+		to     grievance.CaseStage
+		reason grievance.NotAcceptedReason
+		want   bool
+	}{
+		{grievance.CaseAccepted, "", true},
+		{grievance.CaseNotAccepted, "outside_mandate", true},
+		{grievance.CaseNotAccepted, "abusive", false},
+		{grievance.CaseNotAccepted, "duplicate", false},
+		{grievance.CaseAcknowledged, "", false},
+		{grievance.CaseScreening, "", false},
+		{grievance.CaseWithdrawn, "", false},
+	} {
+		if got := grievance.CountsInPublic(tt.to, tt.reason); got != tt.want {
+			t.Errorf("CountsInPublic(%s, %q) = %v, want %v", tt.to, tt.reason, got, tt.want)
+		}
+	}
+}

@@ -54,17 +54,17 @@ func choose(name, value string) chromedp.Action[chromedp.Void] {
 
 var submitReport = chromedp.Click(css(`form[action="/report"] button[type=submit]`))
 
-var receiptText = regexp.MustCompile(`^(\d{4}) (\d{4}) (\d{4}) (\d{4})$`)
+var receiptText = regexp.MustCompile(`^(\d{3}) (\d{3}) (\d{3}) (\d{3}) (\d{3}) (\d{3}) (\d{3})$`)
 
-// readReceipt reads the 16 digits shown on the receipt page, in their four groups.
+// readReceipt reads the 21 digits shown on the receipt page, in their seven groups.
 func readReceipt(t *testing.T, tab *browsertest.Tab) string {
 	t.Helper()
 	text := browsertest.Get(tab, chromedp.Text(css(".receipt-number")))
 	m := receiptText.FindStringSubmatch(strings.Join(strings.Fields(text), " "))
 	if m == nil {
-		t.Fatalf("the receipt page shows %q, not four groups of four digits", text)
+		t.Fatalf("the receipt page shows %q, not seven groups of three digits", text)
 	}
-	return m[1] + m[2] + m[3] + m[4]
+	return strings.Join(m[1:], "")
 }
 
 // htmlAttr reads an attribute of the html element through the DOM (it works with JavaScript off).

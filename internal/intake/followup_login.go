@@ -3,6 +3,7 @@ package intake
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/remedy-grievance/remedy/internal/store"
 	"github.com/remedy-grievance/remedy/internal/web"
@@ -12,8 +13,10 @@ import (
 const sessionCookie = "remedy_case"
 
 type loginView struct {
-	Receipt string
-	Error   string
+	Receipt   string
+	Error     string
+	Challenge string // a proof-of-work challenge the page's script solves and sends back
+	Bits      int
 }
 
 func (h *Handler) followupLogin(w http.ResponseWriter, r *http.Request) {
@@ -26,30 +29,33 @@ func (h *Handler) followupLogin(w http.ResponseWriter, r *http.Request) {
 	h.render.Render(w, http.StatusOK, "followup_login", p)
 }
 
-// followupLoginSubmit opens a case with its receipt. Wrong receipts draw on the same throttle as
-// the API; right ones never do.
+// followupLoginSubmit opens a case with its receipt. Wrong receipts draw on the guessing budgets
+// shared with the API; right ones never do, and a mistyped check digit is answered before any
+// lookup. Whatever happens, the receipt typed is shown again.
 func (h *Handler) followupLoginSubmit(w http.ResponseWriter, r *http.Request) {
 	p := web.NewPage(r, "followup.title")
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	receipt := r.PostFormValue("receipt")
-	fail := func(status int, key string) {
-		p.Data = loginView{Receipt: receipt, Error: p.T(key)}
+	fail := func(status int, v loginView) {
+		v.Receipt = receipt
+		p.Data = v
 		h.render.Render(w, status, "followup_login", p)
 	}
-	source := web.Source(r)
-	if !h.receipts.Allow(source) {
-		w.Header().Set("Retry-After", "60")
-		fail(http.StatusTooManyRequests, "followup.throttled")
-		return
-	}
-	caseID, err := h.store.CaseIDByReceipt(r.Context(), receipt)
-	if errors.Is(err, store.ErrNotFound) {
-		h.receipts.Fail(source)
-		fail(http.StatusUnauthorized, "followup.wrong_receipt")
-		return
-	}
+	caseID, outcome, d, err := h.guard.OpenReceipt(r.Context(), r, receipt, r.PostFormValue("proof"))
 	if err != nil {
 		h.serverError(w, r, err)
+		return
+	}
+	switch outcome {
+	case web.ReceiptMistyped:
+		fail(http.StatusBadRequest, loginView{Error: p.T("followup.mistyped")})
+		return
+	case web.ReceiptWrong:
+		fail(http.StatusUnauthorized, loginView{Error: p.T("followup.wrong_receipt")})
+		return
+	case web.ReceiptThrottled:
+		w.Header().Set("Retry-After", d.RetryAfter())
+		fail(http.StatusTooManyRequests, loginView{Error: p.T("followup.throttled_wait", minutes(d.Retry)), Challenge: d.Challenge, Bits: d.Bits})
 		return
 	}
 	token, err := h.store.CreateReporterSession(r.Context(), caseID)
@@ -88,3 +94,6 @@ func (h *Handler) followupLogout(w http.ResponseWriter, r *http.Request) {
 	web.ClearCookie(w, r, sessionCookie, "/follow-up", http.SameSiteStrictMode)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
+
+// minutes rounds a wait up to whole minutes, for messages that say when to try again.
+func minutes(d time.Duration) int { return max(1, int((d+time.Minute-1)/time.Minute)) }

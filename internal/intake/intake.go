@@ -14,16 +14,17 @@ import (
 
 // Handler serves the reporter's pages.
 type Handler struct {
-	store    *store.Store
-	render   *web.Renderer
-	receipts *web.Throttle
-	limits   grievance.Limits
-	log      *slog.Logger
+	store  *store.Store
+	render *web.Renderer
+	guard  *web.Guard
+	limits grievance.Limits
+	log    *slog.Logger
 }
 
-// New makes the pages' handler; receipts is the throttle shared with the API.
-func New(s *store.Store, render *web.Renderer, receipts *web.Throttle, log *slog.Logger) *Handler {
-	return &Handler{store: s, render: render, receipts: receipts, limits: grievance.DefaultLimits, log: log}
+// New makes the pages' handler; guard spends the budgets shared with the API (and with every
+// instance on the same database).
+func New(s *store.Store, render *web.Renderer, guard *web.Guard, log *slog.Logger) *Handler {
+	return &Handler{store: s, render: render, guard: guard, limits: grievance.DefaultLimits, log: log}
 }
 
 // Register adds the pages' routes.

@@ -87,7 +87,7 @@ func (s *site) postURLEncoded(path string, v url.Values) (*http.Response, string
 	return s.do(req)
 }
 
-var receiptOnPage = regexp.MustCompile(`<p class="receipt-number"[^>]*>((?:<span>\d{4}</span> ){4})</p>`)
+var receiptOnPage = regexp.MustCompile(`<p class="receipt-number"[^>]*>((?:<span>\d{3}</span> ){7})</p>`)
 
 func receiptFrom(t *testing.T, page string) string {
 	t.Helper()

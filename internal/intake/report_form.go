@@ -74,6 +74,8 @@ type reportForm struct {
 	Urgencies        []grievance.Urgency
 	MaxFiles         int
 	MaxFileMB        int
+	Challenge        string // while the filing budgets are spent: a proof-of-work challenge
+	Bits             int
 }
 
 // Err is the message for a field, or "".

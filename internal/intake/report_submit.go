@@ -57,6 +57,25 @@ func (h *Handler) reportSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	var filed store.Filed
 	if len(problems) == 0 {
+		// Budgets are spent only by a report that would be stored: a reporter correcting
+		// mistakes spends nothing.
+		d, err := h.guard.TakeFiling(r.Context(), r, attachmentBytes(rep), values.Get("proof"))
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		if !d.OK {
+			w.Header().Set("Retry-After", d.RetryAfter())
+			f.Summary = []errorItem{{Anchor: "main", Text: p.T("form.throttled", minutes(d.Retry))}}
+			f.FilesLost = len(files) > 0
+			f.Challenge, f.Bits = d.Challenge, d.Bits
+			p.Title = p.T("form.errors_title")
+			p.Data = f
+			h.render.Render(w, http.StatusTooManyRequests, "report", p)
+			return
+		}
+	}
+	if len(problems) == 0 {
 		web.ShareableCopies(rep.Attachments)
 		filed, err = h.store.CreateCase(r.Context(), rep, store.Actor{Role: string(grievance.RoleReporter)})
 		var fe grievance.FieldErrors
@@ -87,4 +106,12 @@ func (h *Handler) reportSubmit(w http.ResponseWriter, r *http.Request) {
 	p = web.NewPage(r, "receipt.title")
 	p.Data = receiptView{Reference: filed.Reference, Groups: formatted}
 	h.render.Render(w, http.StatusOK, "receipt", p)
+}
+
+func attachmentBytes(rep grievance.Report) int {
+	n := 0
+	for _, a := range rep.Attachments {
+		n += len(a.Data)
+	}
+	return n
 }

@@ -13,20 +13,68 @@ import (
 	"github.com/remedy-grievance/remedy/internal/digits"
 )
 
-const receiptDigits = 16
+// Receipts issued now are 20 random digits and a Damm check digit (ReceiptDigits, about 66.4
+// bits); those issued before are 16 random digits with no check digit (LegacyReceiptDigits, about
+// 53.2 bits) and keep working. The check digit adds nothing against guessing (anyone can compute
+// it) but catches every single mistyped digit and every swap of two neighbours before the
+// receipt is looked up or charged to a guessing budget.
+const (
+	ReceiptDigits       = 21
+	LegacyReceiptDigits = 16
+	randomDigits        = ReceiptDigits - 1
+)
 
-var receiptSpace = big.NewInt(10_000_000_000_000_000) // 10^16, about 2^53.15
+var receiptSpace = new(big.Int).Exp(big.NewInt(10), big.NewInt(randomDigits), nil) // 10^20
 
-// NewReceipt returns a uniformly random 16-digit receipt such as
-// "0123456789012345". It is the reporter's only credential: show it once and
-// store only ReceiptHash of it.
+// ReceiptKind says what a typed receipt is, before any lookup.
+type ReceiptKind int
+
+const (
+	ReceiptMalformed ReceiptKind = iota // not digits, or a length no receipt has
+	ReceiptTypo                         // 21 digits whose check digit does not match: a typing mistake
+	ReceiptLegacy                       // 16 digits, issued before check digits
+	ReceiptCurrent                      // 21 digits with a matching check digit
+)
+
+// NewReceipt returns a uniformly random receipt of 20 digits and a check digit, such as
+// "012345678901234567891". It is the reporter's only credential: show it once and store only
+// ReceiptHash of it.
 func (k *Keyring) NewReceipt() (string, error) {
 	n, err := rand.Int(rand.Reader, receiptSpace)
 	if err != nil {
 		return "", fmt.Errorf("seal: generate receipt: %w", err)
 	}
-	return fmt.Sprintf("%0*d", receiptDigits, n.Int64()), nil
+	body := fmt.Sprintf("%0*s", randomDigits, n.String())
+	return body + string(rune('0'+DammDigit(body))), nil
 }
+
+// dammTable is the quasigroup of order 10 from H. Michael Damm's thesis (2004): its check digit
+// detects all single-digit errors and all adjacent transpositions.
+var dammTable = [10][10]byte{
+	{0, 3, 1, 7, 5, 9, 8, 6, 4, 2},
+	{7, 0, 9, 2, 1, 5, 4, 8, 6, 3},
+	{4, 2, 0, 6, 8, 7, 1, 3, 5, 9},
+	{1, 7, 5, 0, 9, 8, 3, 4, 2, 6},
+	{6, 1, 2, 3, 0, 4, 5, 9, 7, 8},
+	{3, 6, 7, 4, 2, 0, 9, 5, 8, 1},
+	{5, 8, 6, 9, 7, 2, 0, 1, 3, 4},
+	{8, 9, 4, 5, 3, 6, 2, 0, 1, 7},
+	{9, 4, 3, 8, 6, 1, 7, 2, 0, 5},
+	{2, 5, 8, 1, 4, 3, 6, 7, 9, 0},
+}
+
+// DammDigit is the check digit of a string of ASCII digits (0 for the empty string); appending
+// it makes DammValid true. Anything but ASCII digits panics: callers normalise first.
+func DammDigit(ascii string) byte {
+	var interim byte
+	for i := 0; i < len(ascii); i++ {
+		interim = dammTable[interim][ascii[i]-'0']
+	}
+	return interim
+}
+
+// DammValid reports whether a string of ASCII digits ends in its correct check digit.
+func DammValid(ascii string) bool { return len(ascii) > 0 && DammDigit(ascii) == 0 }
 
 // receiptSeparator reports characters people or IMEs put between digit
 // groups: spaces of any kind, hyphens/dashes and dots, ASCII or full-width,
@@ -40,45 +88,74 @@ func receiptSeparator(r rune) bool {
 	return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) || (r >= '\u2010' && r <= '\u2015')
 }
 
-// NormalizeReceipt turns what a reporter typed into the canonical 16 ASCII
-// digits, dropping separators. ok is false for anything else.
-func NormalizeReceipt(s string) (string, bool) {
-	var out [receiptDigits]byte
+// ParseReceipt turns what a reporter typed into canonical ASCII digits, dropping separators, and
+// says what it is. normalized is empty unless kind is ReceiptLegacy or ReceiptCurrent.
+func ParseReceipt(s string) (normalized string, kind ReceiptKind) {
+	var out [ReceiptDigits]byte
 	n := 0
 	for _, r := range s {
 		if d, ok := digits.Value(r); ok {
-			if n == receiptDigits {
-				return "", false
+			if n == ReceiptDigits {
+				return "", ReceiptMalformed
 			}
 			out[n] = '0' + d
 			n++
 			continue
 		}
 		if !receiptSeparator(r) {
-			return "", false
+			return "", ReceiptMalformed
 		}
 	}
-	if n != receiptDigits {
-		return "", false
+	switch {
+	case n == LegacyReceiptDigits:
+		return string(out[:n]), ReceiptLegacy
+	case n == ReceiptDigits && DammValid(string(out[:n])):
+		return string(out[:n]), ReceiptCurrent
+	case n == ReceiptDigits:
+		return "", ReceiptTypo
 	}
-	return string(out[:]), true
+	return "", ReceiptMalformed
 }
 
-// FormatReceipt groups a receipt as "0123 4567 8901 2345" for display.
+// NormalizeReceipt is ParseReceipt for callers that only need a usable receipt: ok is true for a
+// legacy receipt and for a current one whose check digit matches.
+func NormalizeReceipt(s string) (string, bool) {
+	n, kind := ParseReceipt(s)
+	return n, kind == ReceiptLegacy || kind == ReceiptCurrent
+}
+
+// FormatReceipt groups a receipt for display: a current one in seven groups of three
+// ("012 345 678 901 234 567 891", easy to read aloud), a legacy one in four groups of four.
 // Input that is not a valid receipt is returned unchanged.
 func FormatReceipt(r string) string {
 	norm, ok := NormalizeReceipt(r)
 	if !ok {
 		return r
 	}
+	group := 3
+	if len(norm) == LegacyReceiptDigits {
+		group = 4
+	}
 	var b strings.Builder
-	for i := 0; i < receiptDigits; i += 4 {
+	for i := 0; i < len(norm); i += group {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(norm[i : i+4])
+		b.WriteString(norm[i : i+group])
 	}
 	return b.String()
+}
+
+// SourceHash is the stored name of a network prefix in a shared budget: keyed, so the budget
+// table never holds an address, and the same on every instance that shares the key. The
+// domain prefix keeps it apart from receipt hashes (receipts are digits only).
+func (k *Keyring) SourceHash(prefix string) []byte {
+	return mac(k.receiptKey, "source\x00"+prefix)
+}
+
+// ChallengeMAC authenticates a proof-of-work challenge the server issued.
+func (k *Keyring) ChallengeMAC(challenge string) []byte {
+	return mac(k.receiptKey, "challenge\x00"+challenge)
 }
 
 // ReceiptHash is the stored form of a normalized receipt. It is keyed so

@@ -557,7 +557,7 @@ func TestLoadKeyringEnv(t *testing.T) {
 	}
 }
 
-var receiptRE = regexp.MustCompile(`^[0-9]{16}$`)
+var receiptRE = regexp.MustCompile(`^[0-9]{21}$`)
 
 func TestNewReceipt(t *testing.T) {
 	k := newTestKeyring(t)
@@ -569,7 +569,10 @@ func TestNewReceipt(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !receiptRE.MatchString(r) {
-			t.Fatalf("receipt %q is not 16 ASCII digits", r)
+			t.Fatalf("receipt %q is not 21 ASCII digits", r)
+		}
+		if !DammValid(r) {
+			t.Fatalf("receipt %s does not end in its check digit", r)
 		}
 		if seen[r] {
 			t.Fatalf("receipt %s issued twice", r)
@@ -596,6 +599,8 @@ func TestFormatReceipt(t *testing.T) {
 		{"9999-9999-9999-9999", "9999 9999 9999 9999"},
 		{"12345", "12345"},
 		{"", ""},
+		{"012345678901234567891", "012 345 678 901 234 567 891"},
+		{"012345678901234567890", "012345678901234567890"}, // wrong check digit: unchanged
 	} {
 		if got := FormatReceipt(tt.in); got != tt.want {
 			t.Errorf("FormatReceipt(%q) = %q, want %q", tt.in, got, tt.want)
@@ -889,4 +894,107 @@ func BenchmarkHashPasswordDefault(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func TestDammDigit(t *testing.T) {
+	if d := DammDigit("572"); d != 4 { // the worked example of Damm's algorithm
+		t.Fatalf("DammDigit(572) = %d, want 4", d)
+	}
+	if !DammValid("5724") || DammValid("5723") {
+		t.Fatal("DammValid disagrees with DammDigit")
+	}
+}
+
+// TestCheckDigitCatchesTypos: every single wrong digit and every swap of two different
+// neighbours in a current receipt is a ReceiptTypo, never a lookup of another receipt.
+func TestCheckDigitCatchesTypos(t *testing.T) {
+	k := newTestKeyring(t)
+	for range 50 {
+		r, err := k.NewReceipt()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, kind := ParseReceipt(FormatReceipt(r)); kind != ReceiptCurrent || n != r {
+			t.Fatalf("ParseReceipt(%s) = %q, %v", FormatReceipt(r), n, kind)
+		}
+		b := []byte(r)
+		for i := range b {
+			orig := b[i]
+			for d := byte('0'); d <= '9'; d++ {
+				if d == orig {
+					continue
+				}
+				b[i] = d
+				if _, kind := ParseReceipt(string(b)); kind != ReceiptTypo {
+					t.Fatalf("%s with digit %d changed to %c: %v, want a typo", r, i, d, kind)
+				}
+			}
+			b[i] = orig
+		}
+		for i := 0; i+1 < len(b); i++ {
+			if b[i] == b[i+1] {
+				continue
+			}
+			b[i], b[i+1] = b[i+1], b[i]
+			if _, kind := ParseReceipt(string(b)); kind != ReceiptTypo {
+				t.Fatalf("%s with digits %d and %d swapped: %v, want a typo", r, i, i+1, kind)
+			}
+			b[i], b[i+1] = b[i+1], b[i]
+		}
+	}
+}
+
+func TestParseReceiptKinds(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want ReceiptKind
+	}{
+		{"0123 4567 8901 2345", ReceiptLegacy},
+		{"012 345 678 901 234 567 891", ReceiptCurrent},
+		{"０１２ ３４５ ６７８ ９０１ ２３４ ５６７ ８９１", ReceiptCurrent},
+		{"012 345 678 901 234 567 890", ReceiptTypo},
+		{"012 345 678 901 234 567 89", ReceiptMalformed}, // 20 digits
+		{"012 345 678 901 234 567 8914", ReceiptMalformed},
+		{"0123 4567 8901 234", ReceiptMalformed},
+		{"", ReceiptMalformed},
+	} {
+		n, kind := ParseReceipt(tt.in)
+		if kind != tt.want {
+			t.Errorf("ParseReceipt(%q) kind %v, want %v", tt.in, kind, tt.want)
+		}
+		if (kind == ReceiptLegacy || kind == ReceiptCurrent) != (n != "") {
+			t.Errorf("ParseReceipt(%q) = %q with kind %v", tt.in, n, kind)
+		}
+	}
+}
+
+// FuzzParseReceipt: whatever is typed, parsing never panics, a usable receipt is canonical ASCII
+// digits of a receipt length that parses to itself and formats back to itself, and a current one
+// always carries its check digit.
+func FuzzParseReceipt(f *testing.F) {
+	for _, s := range []string{"0123 4567 8901 2345", "012 345 678 901 234 567 891", "٠١٢٣ ٤٥٦٧ ٨٩٠١ ٢٣٤٥", "\u200f012-345", "", "０１２３"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, kind := ParseReceipt(s)
+		switch kind {
+		case ReceiptLegacy, ReceiptCurrent:
+			if !regexp.MustCompile(`^[0-9]+$`).MatchString(n) {
+				t.Fatalf("ParseReceipt(%q) = %q: not ASCII digits", s, n)
+			}
+			if (kind == ReceiptLegacy) != (len(n) == LegacyReceiptDigits) || (kind == ReceiptCurrent) != (len(n) == ReceiptDigits && DammValid(n)) {
+				t.Fatalf("ParseReceipt(%q) = %q, kind %v", s, n, kind)
+			}
+			if again, k2 := ParseReceipt(FormatReceipt(n)); again != n || k2 != kind {
+				t.Fatalf("format/parse round trip of %q: %q %v", n, again, k2)
+			}
+		default:
+			if n != "" {
+				t.Fatalf("ParseReceipt(%q) = %q with kind %v", s, n, kind)
+			}
+			if _, ok := NormalizeReceipt(s); ok {
+				t.Fatalf("NormalizeReceipt(%q) ok for kind %v", s, kind)
+			}
+		}
+	})
 }

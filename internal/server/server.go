@@ -44,12 +44,12 @@ func Routes(s *store.Store, log *slog.Logger) *Router { return RoutesWith(s, log
 // RoutesWith is Routes with the operator's options (the readiness checks read DataDir).
 func RoutesWith(s *store.Store, log *slog.Logger, o Options) *Router {
 	r := &Router{ServeMux: http.NewServeMux()}
-	receipts := web.NewThrottle(web.DefaultThrottlePolicy, time.Now)
+	guard := web.NewGuard(s, web.DefaultGuardPolicy) // budgets shared through the store
 	registerHealth(r, s, o)
 	r.Handle("GET /static/", web.Static())
 	render := web.NewRenderer(log)
-	api.New(s, log, receipts).Register(r)
-	intake.New(s, render, receipts, log).Register(r)
+	api.New(s, log, guard).Register(r)
+	intake.New(s, render, guard, log).Register(r)
 	accounts := account.New(s, render, nil, log)
 	accounts.Register(r)
 	desk.New(s, render, accounts).Register(r)

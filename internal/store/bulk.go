@@ -584,7 +584,7 @@ func (s *Store) insertBatch(ctx context.Context, tx *sql.Tx, cases []preparedCas
 		"urgency", "fears_retaliation", "raised_elsewhere", "stage", "stage_entered_at", "acknowledged_at",
 		"last_reporter_news_at", "due_at", "outcome", "not_accepted_reason", "closed_at", "updated_at",
 		"identity_name_sealed", "identity_contact_sealed", "site_sealed", "when_happened_sealed", "description_sealed",
-		"remedy_sought_sealed", "raised_elsewhere_where_sealed"}}
+		"remedy_sought_sealed", "raised_elsewhere_where_sealed", "public"}}
 	tKeys := &bulkTable{name: "case_keys", cols: []string{"case_id", "holder", "wrapped"}}
 	// case_stage and case_due_at copy the case's for the inbox's indexes (migration 00004).
 	tCategories := &bulkTable{name: "case_categories", cols: []string{"case_id", "category", "case_stage", "case_due_at"}}
@@ -607,14 +607,18 @@ func (s *Store) insertBatch(ctx context.Context, tx *sql.Tx, cases []preparedCas
 		pc := &cases[i]
 		r, p, id := &pc.c.Report, pc.plan, caseIDs[i]
 		received := utc(r.ReceivedAt)
+		// A historic case was screened by the mechanism that recorded it and brought in by an
+		// admin, not filed by a stranger: it counts as that mechanism counted it.
+		public := true
+		counted := figureCounts{}
 		filed[i] = Filed{CaseID: id, Reference: refs[i], Receipt: pc.receipt}
 		tCases.args = append(tCases.args, id, refs[i], pc.receiptHash, received, string(r.Channel), r.Language,
 			string(r.ReporterType), r.Anonymous, r.ConsentShareIdentity, string(r.PreferredContact), string(r.Relation), r.Country, r.PeopleAffected,
 			string(r.Urgency), r.FearsRetaliation, r.RaisedElsewhere, string(p.stage), p.entered, nullTime(p.acknowledged),
 			p.lastNews, nullTime(p.due), string(p.outcome), string(p.notAccepted), nullTime(p.closed), p.entered,
-			pc.fields[0], pc.fields[1], pc.fields[2], pc.fields[3], pc.fields[4], pc.fields[5], pc.fields[6])
+			pc.fields[0], pc.fields[1], pc.fields[2], pc.fields[3], pc.fields[4], pc.fields[5], pc.fields[6], public)
 		tKeys.args = append(tKeys.args, id, "kek", pc.wrapped)
-		figures.intake(s.monthOf(received), string(r.Channel), r.Language, string(r.ReporterType), r.Country, codes(r.Categories))
+		counted.intake(s.monthOf(received), string(r.Channel), r.Language, string(r.ReporterType), r.Country, codes(r.Categories))
 		if pc.c.Source != "" {
 			tSources.args = append(tSources.args, pc.c.Source, pc.c.SourceKey, id, importedAt)
 		}
@@ -650,12 +654,17 @@ func (s *Store) insertBatch(ctx context.Context, tx *sql.Tx, cases []preparedCas
 			days, overdue := sp.left.spent(sp.at)
 			switch {
 			case sp.from != "":
-				figures.move(s.monthOf(sp.at), sp.from, sp.to, days, overdue, sp.code)
+				counted.move(s.monthOf(sp.at), sp.from, sp.to, days, overdue, sp.code)
 			case sp.referral >= 0:
-				figures.referral(s.monthOf(sp.at), r.Companies[pc.c.Referrals[sp.referral].CompanyIndex].MemberID)
+				counted.referral(s.monthOf(sp.at), r.Companies[pc.c.Referrals[sp.referral].CompanyIndex].MemberID)
 			}
 			tSteps.args = append(tSteps.args, stepIDs[st], id, referral, sp.from, sp.to, sp.at, string(sp.role), sp.code, pc.reasons[k], days, overdue)
 			st++
+		}
+		if public {
+			for k, n := range counted {
+				figures[k] += n
+			}
 		}
 		for k, m := range pc.c.Messages {
 			tMessages.args = append(tMessages.args, messageIDs[ms], id, m.Thread, string(m.AuthorRole), utc(m.At), pc.bodies[k])

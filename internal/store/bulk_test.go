@@ -12,6 +12,7 @@ import (
 
 	"github.com/remedy-grievance/remedy/internal/demo"
 	"github.com/remedy-grievance/remedy/internal/grievance"
+	"github.com/remedy-grievance/remedy/internal/seal"
 	"github.com/remedy-grievance/remedy/internal/store"
 	"github.com/remedy-grievance/remedy/internal/store/storetest"
 )
@@ -145,7 +146,7 @@ func TestImportedCasesOpenWithTheirReceipts(t *testing.T) {
 		}
 		tl := s.Timeline()
 		for i, f := range filed {
-			if len(f.Receipt) != 16 {
+			if len(f.Receipt) != seal.ReceiptDigits {
 				t.Fatalf("case %d: receipt %q", i, f.Receipt)
 			}
 			id, err := s.CaseIDByReceipt(ctx, f.Receipt)

@@ -152,11 +152,8 @@ func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, r grievance.Report, 
 	if err != nil {
 		return 0, "", err
 	}
-	figures := figureCounts{}
-	figures.intake(s.monthOf(received), string(r.Channel), r.Language, string(r.ReporterType), r.Country, codes(r.Categories))
-	if err := s.addFigures(ctx, tx, figures); err != nil {
-		return 0, "", err
-	}
+	// No figure counts the case yet: it enters the statistics when screening lets it through
+	// (insertStageEvent), so a flood of filings moves no public figure.
 	err = s.appendAudit(ctx, tx, actor, "case.create", id, map[string]any{"reference": ref, "channel": r.Channel})
 	return id, ref, err
 }

@@ -24,7 +24,10 @@ import (
 //	referral_member   member id ("0" for a non-member), by month forwarded
 //	move              "from>to|days|overdue|code", by month of the move; days and overdue may be
 //	                  empty (unknown), overdue is "0" or "1"
-const figuresVersion = "1"
+//
+// Only public cases are counted (grievance.CountsInPublic): a case's facts and moves enter the
+// table in the transaction of the move that makes it public.
+const figuresVersion = "2" // 2: only cases screening let through (cases.public, migration 00009)
 
 type figureKey struct{ month, measure, code string }
 
@@ -164,13 +167,13 @@ func (s *Store) countFigures(ctx context.Context) (figureCounts, error) {
 	var member sql.NullInt64
 	var days sql.NullInt64
 	var overdue sql.NullBool
-	if err := s.eachRow(ctx, `SELECT received_at, channel, language, reporter_type, country FROM cases`, nil,
+	if err := s.eachRow(ctx, `SELECT received_at, channel, language, reporter_type, country FROM cases WHERE public`, nil,
 		[]any{&received, &channel, &lang, &reporterType, &country}, func() {
 			c.intake(s.monthOf(received), channel, lang, reporterType, country, nil)
 		}); err != nil {
 		return nil, err
 	}
-	if err := s.eachRow(ctx, `SELECT c.received_at, k.category FROM case_categories k JOIN cases c ON c.id = k.case_id`, nil,
+	if err := s.eachRow(ctx, `SELECT c.received_at, k.category FROM case_categories k JOIN cases c ON c.id = k.case_id WHERE c.public`, nil,
 		[]any{&received, &category}, func() { c[figureKey{s.monthOf(received), "category", category}]++ }); err != nil {
 		return nil, err
 	}
@@ -178,7 +181,8 @@ func (s *Store) countFigures(ctx context.Context) (figureCounts, error) {
 		[]any{&at, &member}, func() { c.referral(s.monthOf(at), member.Int64) }); err != nil {
 		return nil, err
 	}
-	if err := s.eachRow(ctx, `SELECT at, from_stage, to_stage, stage_days, overdue, code FROM stage_events WHERE from_stage <> ''`, nil,
+	if err := s.eachRow(ctx, `SELECT e.at, e.from_stage, e.to_stage, e.stage_days, e.overdue, e.code FROM stage_events e
+		JOIN cases c ON c.id = e.case_id WHERE c.public AND e.from_stage <> ''`, nil,
 		[]any{&at, &from, &to, &days, &overdue, &code}, func() {
 			var d, o any
 			if days.Valid {
@@ -247,4 +251,54 @@ func (s *Store) CheckFigures(ctx context.Context) ([]string, error) {
 	}
 	slices.Sort(drift)
 	return drift, nil
+}
+
+// caseFigures counts one case's intake facts and moves inside tx: what it adds to the figures
+// when it becomes public.
+func (s *Store) caseFigures(ctx context.Context, tx *sql.Tx, caseID int64) (figureCounts, error) {
+	c := figureCounts{}
+	var received, at time.Time
+	var channel, lang, reporterType, country, from, to, code string
+	if err := tx.QueryRowContext(ctx, s.q(`SELECT received_at, channel, language, reporter_type, country FROM cases WHERE id = ?`), caseID).
+		Scan(&received, &channel, &lang, &reporterType, &country); err != nil {
+		return nil, err
+	}
+	month := s.monthOf(received)
+	var categories []string
+	rows, err := tx.QueryContext(ctx, s.q(`SELECT category FROM case_categories WHERE case_id = ?`), caseID)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var cat string
+		if err := rows.Scan(&cat); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		categories = append(categories, cat)
+	}
+	rows.Close()
+	c.intake(month, channel, lang, reporterType, country, categories)
+	rows, err = tx.QueryContext(ctx, s.q(`SELECT at, from_stage, to_stage, stage_days, overdue, code FROM stage_events
+		WHERE case_id = ? AND from_stage <> ''`), caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var days sql.NullInt64
+		var overdue sql.NullBool
+		if err := rows.Scan(&at, &from, &to, &days, &overdue, &code); err != nil {
+			return nil, err
+		}
+		var d, o any
+		if days.Valid {
+			d = days.Int64
+		}
+		if overdue.Valid {
+			o = overdue.Bool
+		}
+		c.move(s.monthOf(at), from, to, d, o, code)
+	}
+	return c, rows.Err()
 }

@@ -176,6 +176,25 @@ func (s *Store) insertStageEvent(ctx context.Context, tx *sql.Tx, key *txKey, re
 	if err != nil || from == "" {
 		return err // a first event is counted by what it starts (a case, a referral)
 	}
+	var public bool
+	if err := tx.QueryRowContext(ctx, s.q(`SELECT public FROM cases WHERE id = ?`), caseID).Scan(&public); err != nil {
+		return err
+	}
+	if !public {
+		if referralID != 0 || !grievance.CountsInPublic(grievance.CaseStage(to), grievance.NotAcceptedReason(code)) {
+			return nil // not counted while unscreened, nor ever when abusive or a duplicate
+		}
+		// Screening lets the case in: its intake facts and every move so far (this one
+		// included) are counted now, in the months they happened.
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE cases SET public = ? WHERE id = ?`), true, caseID); err != nil {
+			return err
+		}
+		figures, err := s.caseFigures(ctx, tx, caseID)
+		if err != nil {
+			return err
+		}
+		return s.addFigures(ctx, tx, figures)
+	}
 	figures := figureCounts{}
 	figures.move(s.monthOf(at), from, to, days, overdue, code)
 	return s.addFigures(ctx, tx, figures)

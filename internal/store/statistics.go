@@ -70,7 +70,7 @@ func (s *Store) FiscalYearFigures(ctx context.Context, fy int) (*PeriodFigures, 
 	g.Go(func() error { return s.countedFigures(ctx, f, s.monthOf(from), s.monthOf(to)) })
 	from, to = utc(from), utc(to)
 	g.Go(func() error {
-		return s.tally(ctx, `SELECT stage, COUNT(*) FROM cases WHERE received_at >= ? AND received_at < ? GROUP BY stage`,
+		return s.tally(ctx, `SELECT stage, COUNT(*) FROM cases WHERE received_at >= ? AND received_at < ? AND public GROUP BY stage`,
 			from, to, func(stage string, n int) { f.ByStage[stage] += n })
 	})
 	g.Go(func() error {
@@ -88,7 +88,7 @@ func (s *Store) FiscalYearFigures(ctx context.Context, fy int) (*PeriodFigures, 
 	})
 	g.Go(func() error {
 		return s.tally(ctx, `SELECT satisfaction, COUNT(*) FROM cases
-			WHERE satisfaction IS NOT NULL AND closed_at >= ? AND closed_at < ? GROUP BY satisfaction`,
+			WHERE satisfaction IS NOT NULL AND public AND closed_at >= ? AND closed_at < ? GROUP BY satisfaction`,
 			from, to, func(rating string, n int) {
 				if r, err := strconv.Atoi(rating); err == nil && r >= 1 && r <= 5 {
 					f.Satisfaction[r] += n

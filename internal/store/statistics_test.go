@@ -64,25 +64,25 @@ func TestFiscalYearFiguresEqualDirectCounts(t *testing.T) {
 				name      string
 				got, want int
 			}{
-				{"received", f.Received, count(`SELECT COUNT(*) FROM cases WHERE received_at >= ? AND received_at < ?`)},
+				{"received", f.Received, count(`SELECT COUNT(*) FROM cases WHERE public AND received_at >= ? AND received_at < ?`)},
 				{"by stage", sum(f.ByStage), f.Received},
 				{"by country", sum(f.ByCountry), f.Received},
 				{"wages category", f.ByCategory["wages_benefits"], count(`SELECT COUNT(*) FROM cases c JOIN case_categories k ON k.case_id = c.id
-					WHERE k.category = 'wages_benefits' AND c.received_at >= ? AND c.received_at < ?`)},
-				{"accepted now", f.ByStage["accepted"], count(`SELECT COUNT(*) FROM cases WHERE stage = 'accepted' AND received_at >= ? AND received_at < ?`)},
+					WHERE c.public AND k.category = 'wages_benefits' AND c.received_at >= ? AND c.received_at < ?`)},
+				{"accepted now", f.ByStage["accepted"], count(`SELECT COUNT(*) FROM cases WHERE public AND stage = 'accepted' AND received_at >= ? AND received_at < ?`)},
 				{"referrals", f.Referrals, count(`SELECT COUNT(*) FROM referrals WHERE forwarded_at >= ? AND forwarded_at < ?`)},
 				{"non-member referrals", f.ByMember[0], count(`SELECT COUNT(*) FROM referrals WHERE member_id IS NULL AND forwarded_at >= ? AND forwarded_at < ?`)},
-				{"acknowledgements", f.Acknowledged.InTime + f.Acknowledged.Late, count(`SELECT COUNT(*) FROM stage_events
-					WHERE from_stage = 'received' AND to_stage = 'acknowledged' AND overdue IS NOT NULL AND at >= ? AND at < ?`)},
-				{"late acknowledgements", f.Acknowledged.Late, count(`SELECT COUNT(*) FROM stage_events
-					WHERE from_stage = 'received' AND to_stage = 'acknowledged' AND overdue AND at >= ? AND at < ?`)},
-				{"company answers", f.CompanyAnswered.InTime + f.CompanyAnswered.Late, count(`SELECT COUNT(*) FROM stage_events
-					WHERE from_stage = 'forwarded' AND to_stage = 'responded' AND overdue IS NOT NULL AND at >= ? AND at < ?`)},
-				{"concluded resolved", f.Outcomes["resolved"], count(`SELECT COUNT(*) FROM stage_events
-					WHERE to_stage = 'concluded' AND code = 'resolved' AND at >= ? AND at < ?`)},
-				{"entered screening", f.Entered["screening"], count(`SELECT COUNT(*) FROM stage_events WHERE to_stage = 'screening' AND at >= ? AND at < ?`)},
-				{"days in screening counted", sumDays(f.StageDays["screening"]), count(`SELECT COUNT(*) FROM stage_events
-					WHERE from_stage = 'screening' AND at >= ? AND at < ?`)},
+				{"acknowledgements", f.Acknowledged.InTime + f.Acknowledged.Late, count(`SELECT COUNT(*) FROM stage_events JOIN cases c ON c.id = stage_events.case_id
+					WHERE c.public AND from_stage = 'received' AND to_stage = 'acknowledged' AND overdue IS NOT NULL AND at >= ? AND at < ?`)},
+				{"late acknowledgements", f.Acknowledged.Late, count(`SELECT COUNT(*) FROM stage_events JOIN cases c ON c.id = stage_events.case_id
+					WHERE c.public AND from_stage = 'received' AND to_stage = 'acknowledged' AND overdue AND at >= ? AND at < ?`)},
+				{"company answers", f.CompanyAnswered.InTime + f.CompanyAnswered.Late, count(`SELECT COUNT(*) FROM stage_events JOIN cases c ON c.id = stage_events.case_id
+					WHERE c.public AND from_stage = 'forwarded' AND to_stage = 'responded' AND overdue IS NOT NULL AND at >= ? AND at < ?`)},
+				{"concluded resolved", f.Outcomes["resolved"], count(`SELECT COUNT(*) FROM stage_events JOIN cases c ON c.id = stage_events.case_id
+					WHERE c.public AND to_stage = 'concluded' AND code = 'resolved' AND at >= ? AND at < ?`)},
+				{"entered screening", f.Entered["screening"], count(`SELECT COUNT(*) FROM stage_events JOIN cases c ON c.id = stage_events.case_id WHERE c.public AND to_stage = 'screening' AND at >= ? AND at < ?`)},
+				{"days in screening counted", sumDays(f.StageDays["screening"]), count(`SELECT COUNT(*) FROM stage_events JOIN cases c ON c.id = stage_events.case_id
+					WHERE c.public AND from_stage = 'screening' AND at >= ? AND at < ?`)},
 			}
 			for _, c := range checks {
 				if c.got != c.want {

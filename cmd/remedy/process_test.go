@@ -3,9 +3,11 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -110,7 +112,17 @@ func TestAcknowledgedReportsSurviveSIGKILL(t *testing.T) {
 	}
 	data := t.TempDir()
 	p := startRemedy(t, "serve", "--data", data, "--addr", "127.0.0.1:0")
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
+	// Every request comes from a loopback address in a /24 of its own, so that the per-source
+	// filing budgets do not stop the load; the global filing budget still bounds it.
+	var sourceN atomic.Int64
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+		DisableKeepAlives: true,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			n := sourceN.Add(1)
+			d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, byte(1+n/250%250), byte(n%250), 1)}}
+			return d.DialContext(ctx, network, addr)
+		},
+	}}
 
 	var mu sync.Mutex
 	var acknowledged []filedReport

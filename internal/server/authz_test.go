@@ -81,6 +81,7 @@ var rules = map[string]access{
 	"GET /desk":                                         handler,
 	"GET /desk/cases/{id}":                              handler,
 	"POST /desk/cases/{id}/identity":                    handler,
+	"POST /desk/inbox/not-accepted":                     handler,
 	"POST /desk/cases/{id}/stage":                       handler,
 	"POST /desk/cases/{id}/referrals/{rid}/stage":       handler,
 	"POST /desk/cases/{id}/referrals/{rid}/monitoring":  handler,

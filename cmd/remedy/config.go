@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -46,10 +47,36 @@ func (f *storeFlags) open(ctx context.Context) (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	s, err := store.Open(ctx, store.Config{DataDir: f.data, DatabaseURL: f.databaseURL, Keys: keys, Timeline: grievance.DefaultTimeline(zone), StatementTimeout: f.statementTimeout})
+	var mismatch *store.KeyMismatchError
+	if errors.As(err, &mismatch) {
+		return nil, keyMismatch(mismatch, keyPath, created)
+	}
+	if err != nil {
+		return nil, err
+	}
 	if created {
 		slog.Warn("created a new key-encryption key; without it no case can be read: back it up apart from the database", "file", keyPath, "key_id", keys.ID())
 	}
-	return store.Open(ctx, store.Config{DataDir: f.data, DatabaseURL: f.databaseURL, Keys: keys, Timeline: grievance.DefaultTimeline(zone), StatementTimeout: f.statementTimeout})
+	return s, nil
+}
+
+// keyMismatch says which key was used and what to do; a key file made just now is removed
+// again, since nothing was sealed with it.
+func keyMismatch(e *store.KeyMismatchError, keyPath string, created bool) error {
+	var source string
+	switch {
+	case os.Getenv("REMEDY_KEY") != "":
+		source = "the key in REMEDY_KEY"
+	case created:
+		os.Remove(keyPath)
+		source = fmt.Sprintf("a new key, because %s was missing", keyPath)
+	default:
+		source = "the key in " + keyPath
+	}
+	return fmt.Errorf("refusing to start: this database was sealed with another key-encryption key than %s (%v). "+
+		"Put the database's key back in %s (from your backup of it) or set REMEDY_KEY to it; "+
+		"starting with another key would lock every reporter out and file cases no one can read. See docs/operating.md, \"The key\"", source, e, keyPath)
 }
 
 // cliActor is who acts when an operator runs a command on the server itself.

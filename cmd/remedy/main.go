@@ -24,6 +24,7 @@ Usage:
   remedy member add --name-en N [--name-ja N] [--sector S] [--brand B]… [--group-company G]… [--supplier S]…
   remedy token create --email E --name N [--days 90]
   remedy audit verify
+  remedy key rotate [--batch 500]
   remedy backup --to FILE
   remedy seed --cases N
   remedy import --mapping accountability-console|FILE.json [--dry-run] [--rejects FILE.csv] FILE.csv
@@ -41,6 +42,7 @@ var commands = map[string]command{
 	"member add":   memberAddCommand,
 	"token create": tokenCreateCommand,
 	"audit verify": auditVerifyCommand,
+	"key rotate":   keyRotateCommand,
 	"backup":       backupCommand,
 	"seed":         seedCommand,
 	"import":       importCommand,

@@ -284,3 +284,31 @@ func TestIdentityOnlyWithConsentAndAudited(t *testing.T) {
 		}
 	})
 }
+
+// An expert who finds a conflict after declaring none can still declare it, and loses the case.
+func TestConflictAfterNoConflictClosesTheCase(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := setup(t, stafftest.New(t, s), stafftest.Report("VN", narrative))
+		c := w.site.SignIn(w.expert)
+		declare(t, c, w.caseURL)
+		if open := c.Get(w.caseURL); open.Status != http.StatusOK || !strings.Contains(open.Body, narrative) {
+			t.Fatalf("declared case page: %d", open.Status)
+		}
+		got := c.Post(w.caseURL+"/declaration", url.Values{"decision": {"conflict"}, "note": {"I audited this supplier"}})
+		if got.Status != http.StatusSeeOther || got.Location != "/expert?conflict=1" {
+			t.Fatalf("declaring a conflict after none: %d to %q", got.Status, got.Location)
+		}
+		for _, path := range []string{w.caseURL, w.caseURL + "/declaration"} {
+			if r := c.Get(path); r.Status != http.StatusNotFound || strings.Contains(r.Body, "chained the fire exits") {
+				t.Errorf("%s after the conflict: %d, want 404", path, r.Status)
+			}
+		}
+		if r := c.Post(w.caseURL+"/findings", url.Values{"referral": {fmt.Sprint(w.referral.ID)}, "body": {"x"}}); r.Status != http.StatusNotFound {
+			t.Errorf("a finding after the conflict: %d, want 404", r.Status)
+		}
+		// Taking the conflict back is refused.
+		if r := c.Post(w.caseURL+"/declaration", url.Values{"decision": {"no_conflict"}, "no_conflict": {"1"}}); r.Status != http.StatusNotFound {
+			t.Errorf("no conflict after a conflict: %d, want 404", r.Status)
+		}
+	})
+}

@@ -29,7 +29,34 @@ const (
 // with the wrap key could be passed off as a case key.
 var wrapAD = []byte("remedy/seal/v1/case-key")
 
-type wrapper struct{ aead cipher.AEAD }
+type wrapper struct {
+	aead     cipher.AEAD
+	id       string
+	verifier []byte
+}
+
+func (w wrapper) seal(plain, ad []byte) ([]byte, error) {
+	if w.aead == nil {
+		return nil, ErrWrongKey
+	}
+	out := make([]byte, headerSize, headerSize+len(plain)+tagSize)
+	out[0] = wrapVersion
+	if _, err := rand.Read(out[1:headerSize]); err != nil {
+		return nil, fmt.Errorf("seal: generate nonce: %w", err)
+	}
+	return w.aead.Seal(out, out[1:headerSize], plain, ad), nil
+}
+
+func (w wrapper) open(sealed, ad []byte) ([]byte, error) {
+	if w.aead == nil || len(sealed) < headerSize+tagSize || sealed[0] != wrapVersion {
+		return nil, ErrWrongKey
+	}
+	plain, err := w.aead.Open(nil, sealed[1:headerSize], sealed[headerSize:], ad)
+	if err != nil {
+		return nil, ErrWrongKey
+	}
+	return plain, nil
+}
 
 // A CaseKey is a per-case 32-byte data key. It is stored only wrapped by the
 // KEK (see NewCaseKey and UnwrapCaseKey).
@@ -54,13 +81,46 @@ func (k *Keyring) NewCaseKey() (key *CaseKey, wrapped []byte, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	out := make([]byte, headerSize, wrappedSize)
-	out[0] = wrapVersion
-	if _, err := rand.Read(out[1:headerSize]); err != nil {
-		return nil, nil, fmt.Errorf("seal: generate nonce: %w", err)
+	w, _ := k.wrapperFor(k.CurrentID())
+	wrapped, err = w.seal(raw, wrapAD)
+	return key, wrapped, err
+}
+
+// RewrapCaseKey unwraps a case key with whichever known KEK wrapped it and wraps it again under
+// the current one (a key rotation). It answers the new wrapped key and the current KEK's id.
+func (k *Keyring) RewrapCaseKey(wrapped []byte) ([]byte, string, error) {
+	raw, err := k.unwrapRaw(wrapped)
+	if err != nil {
+		return nil, "", err
 	}
-	wrapped = k.wrap.aead.Seal(out, out[1:headerSize], raw, wrapAD)
-	return key, wrapped, nil
+	defer clear(raw)
+	id := k.CurrentID()
+	w, _ := k.wrapperFor(id)
+	out, err := w.seal(raw, wrapAD)
+	return out, id, err
+}
+
+// unwrapRaw tries the current KEK first, then the others the keyring knows.
+func (k *Keyring) unwrapRaw(wrapped []byte) ([]byte, error) {
+	if len(wrapped) != wrappedSize || wrapped[0] != wrapVersion {
+		return nil, fmt.Errorf("seal: unwrap case key with keyring %s: malformed wrapped key: %w", k.id, ErrWrongKey)
+	}
+	k.mu.RLock()
+	ws := make([]wrapper, 0, len(k.wraps))
+	ws = append(ws, k.wraps[k.current])
+	for id, w := range k.wraps {
+		if id != k.current {
+			ws = append(ws, w)
+		}
+	}
+	k.mu.RUnlock()
+	for _, w := range ws {
+		if raw, err := w.aead.Open(nil, wrapped[1:headerSize], wrapped[headerSize:], wrapAD); err == nil {
+			return raw, nil
+		}
+	}
+	return nil, fmt.Errorf("seal: unwrap case key with keyring %s (was REMEDY_KEY or the key file changed?): %w",
+		k.id, ErrWrongKey)
 }
 
 // UnwrapCaseKey recovers a case key wrapped by NewCaseKey. Any failure is
@@ -75,10 +135,9 @@ func (k *Keyring) UnwrapCaseKey(wrapped []byte) (*CaseKey, error) {
 		return nil, fmt.Errorf("seal: unwrap case key with keyring %s: unknown version %d: %w",
 			k.id, wrapped[0], ErrWrongKey)
 	}
-	raw, err := k.wrap.aead.Open(nil, wrapped[1:headerSize], wrapped[headerSize:], wrapAD)
+	raw, err := k.unwrapRaw(wrapped)
 	if err != nil {
-		return nil, fmt.Errorf("seal: unwrap case key with keyring %s (was REMEDY_KEY or the key file changed?): %w",
-			k.id, ErrWrongKey)
+		return nil, err
 	}
 	defer clear(raw)
 	return newCaseKey(raw)

@@ -79,6 +79,17 @@ func parseEnvKey(v string) ([]byte, error) {
 }
 
 func readKeyFile(path string) (*Keyring, error) {
+	kek, err := ReadKeyFile(path)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(kek)
+	return NewKeyring(kek)
+}
+
+// ReadKeyFile reads a key file's raw KEK, with the checks LoadKeyring makes. The caller
+// clears it.
+func ReadKeyFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("seal: key file: %w", err)
@@ -112,8 +123,39 @@ func readKeyFile(path string) (*Keyring, error) {
 		// hex errors quote the offending byte, which is key material.
 		return nil, fmt.Errorf("seal: key file %s does not contain valid hex", path)
 	}
-	defer clear(kek)
-	return NewKeyring(kek)
+	return kek, nil
+}
+
+// NewKEK makes a random key-encryption key. The caller clears it.
+func NewKEK() ([]byte, error) {
+	kek := make([]byte, keySize)
+	if _, err := rand.Read(kek); err != nil {
+		return nil, fmt.Errorf("seal: generate key: %w", err)
+	}
+	return kek, nil
+}
+
+// WriteKeyFile writes kek to path atomically (a synced temporary file renamed over it), with
+// mode 0600, replacing what was there.
+func WriteKeyFile(path string, kek []byte) error {
+	if len(kek) != keySize {
+		return fmt.Errorf("seal: KEK must be exactly %d bytes, got %d", keySize, len(kek))
+	}
+	dir := filepath.Dir(path)
+	content := []byte(hex.EncodeToString(kek) + "\n")
+	defer clear(content)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("seal: create key file %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := writeSynced(tmp, content); err != nil {
+		return fmt.Errorf("seal: write key file %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("seal: install key file %s: %w", path, err)
+	}
+	return syncDir(dir)
 }
 
 // createKeyFile publishes the new key with a hard link rather than a rename:

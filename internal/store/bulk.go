@@ -585,7 +585,7 @@ func (s *Store) insertBatch(ctx context.Context, tx *sql.Tx, cases []preparedCas
 		"last_reporter_news_at", "due_at", "outcome", "not_accepted_reason", "closed_at", "updated_at",
 		"identity_name_sealed", "identity_contact_sealed", "site_sealed", "when_happened_sealed", "description_sealed",
 		"remedy_sought_sealed", "raised_elsewhere_where_sealed", "public"}}
-	tKeys := &bulkTable{name: "case_keys", cols: []string{"case_id", "holder", "wrapped"}}
+	tKeys := &bulkTable{name: "case_keys", cols: []string{"case_id", "holder", "wrapped", "kek_id"}}
 	// case_stage and case_due_at copy the case's for the inbox's indexes (migration 00004).
 	tCategories := &bulkTable{name: "case_categories", cols: []string{"case_id", "category", "case_stage", "case_due_at"}}
 	tGroups := &bulkTable{name: "case_vulnerable_groups", cols: []string{"case_id", "grp"}}
@@ -617,7 +617,7 @@ func (s *Store) insertBatch(ctx context.Context, tx *sql.Tx, cases []preparedCas
 			string(r.Urgency), r.FearsRetaliation, r.RaisedElsewhere, string(p.stage), p.entered, nullTime(p.acknowledged),
 			p.lastNews, nullTime(p.due), string(p.outcome), string(p.notAccepted), nullTime(p.closed), p.entered,
 			pc.fields[0], pc.fields[1], pc.fields[2], pc.fields[3], pc.fields[4], pc.fields[5], pc.fields[6], public)
-		tKeys.args = append(tKeys.args, id, "kek", pc.wrapped)
+		tKeys.args = append(tKeys.args, id, "kek", pc.wrapped, s.keys.CurrentID())
 		counted.intake(s.monthOf(received), string(r.Channel), r.Language, string(r.ReporterType), r.Country, codes(r.Categories))
 		if pc.c.Source != "" {
 			tSources.args = append(tSources.args, pc.c.Source, pc.c.SourceKey, id, importedAt)

@@ -133,7 +133,9 @@ func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, r grievance.Report, 
 			_, err = tx.ExecContext(ctx, s.q(query), args...)
 		}
 	}
-	exec(`INSERT INTO case_keys (case_id, holder, wrapped) VALUES (?, 'kek', ?)`, id, wrapped)
+	if err == nil {
+		err = s.storeCaseKey(ctx, tx, id, wrapped)
+	}
 	for _, c := range r.Categories {
 		exec(`INSERT INTO case_categories (case_id, category) VALUES (?, ?)`, id, string(c))
 	}
@@ -266,7 +268,15 @@ func (s *Store) caseKey(ctx context.Context, q querier, caseID int64) (*seal.Cas
 	if err := q.QueryRowContext(ctx, s.q(`SELECT wrapped FROM case_keys WHERE case_id = ? AND holder = 'kek'`), caseID).Scan(&wrapped); err != nil {
 		return nil, fmt.Errorf("case key: %w", err)
 	}
-	return s.keys.UnwrapCaseKey(wrapped)
+	key, err := s.keys.UnwrapCaseKey(wrapped)
+	if errors.Is(err, seal.ErrWrongKey) {
+		// Wrapped by another process under the next key of a rotation: learn it and try again.
+		if next, ok, perr := s.PendingKeyRotation(ctx); perr == nil && ok {
+			clear(next)
+			return s.keys.UnwrapCaseKey(wrapped)
+		}
+	}
+	return key, err
 }
 
 // txKey unwraps a case's key at most once in a transaction, and only if something needs it.

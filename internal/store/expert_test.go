@@ -300,3 +300,37 @@ func TestExpertSeesIdentityOnlyWithConsent(t *testing.T) {
 		}
 	})
 }
+
+// A conflict found after declaring none ends the expert's access, in the store's one gate.
+func TestConflictDeclaredAfterNoConflictEndsAccess(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		h := handler(t, s)
+		f, ref := caseInInvestigation(t, s, h, report("The exits were chained"))
+		alice := expertUser(t, s, "Alice")
+		if err := s.AssignExpert(ctx, f.CaseID, alice, h); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeclareNoConflict(ctx, f.CaseID, alice); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ExpertCase(ctx, f.CaseID, alice); err != nil {
+			t.Fatalf("declared expert cannot read the case: %v", err)
+		}
+		if err := s.DeclareConflict(ctx, f.CaseID, alice, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ExpertCase(ctx, f.CaseID, alice); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("an expert who declared a conflict after none still reads the case: %v", err)
+		}
+		if err := s.ChangeReferralStage(ctx, store.ReferralStageChange{ReferralID: ref.ID, To: grievance.ReferralDialogue, Actor: store.Actor{Role: "expert", UserID: alice}}); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("an expert who declared a conflict after none still moves the referral: %v", err)
+		}
+		if _, err := s.AddFinding(ctx, f.CaseID, ref.ID, alice, "x"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("an expert who declared a conflict after none still adds findings: %v", err)
+		}
+		rows, err := s.ExpertCases(ctx, alice)
+		if err != nil || len(rows) != 1 || rows[0].Open() || rows[0].ConflictAt.IsZero() {
+			t.Fatalf("alice's cases after the conflict = %+v, %v", rows, err)
+		}
+	})
+}

@@ -1,11 +1,13 @@
 package store_test
 
 import (
+	"crypto/rand"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/remedy-grievance/remedy/internal/seal"
 	"github.com/remedy-grievance/remedy/internal/store"
 	"github.com/remedy-grievance/remedy/internal/store/storetest"
 )
@@ -13,8 +15,7 @@ import (
 var adminActor = store.Actor{Role: "admin"}
 
 // reopenable returns a function that opens a store on the same database each time it is called,
-// as a restart would. Each store gets a fresh keyring: settings are not sealed, so the key does
-// not matter here.
+// as a restart would, with the same key (another key is refused: see key_test.go).
 func reopenable(t *testing.T, d store.Dialect) func() *store.Store {
 	t.Helper()
 	cfg := store.Config{Timeline: storetest.Timeline(t)}
@@ -23,10 +24,15 @@ func reopenable(t *testing.T, d store.Dialect) func() *store.Store {
 	} else {
 		cfg.DataDir = t.TempDir()
 	}
+	kek := make([]byte, 32)
+	rand.Read(kek)
 	return func() *store.Store {
 		t.Helper()
 		c := cfg
-		c.Keys = storetest.Keyring(t)
+		var err error
+		if c.Keys, err = seal.NewKeyring(kek); err != nil {
+			t.Fatal(err)
+		}
 		s, err := store.Open(ctx, c)
 		if err != nil {
 			t.Fatal(err)

@@ -90,6 +90,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if err := s.checkKey(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	// The timeline an admin saved replaces the configured periods; the zone stays the config's.
 	if err := s.loadTimeline(ctx, cfg.Timeline); err != nil {
 		s.Close()

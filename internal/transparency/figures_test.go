@@ -1,6 +1,7 @@
 package transparency
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -72,6 +73,33 @@ func TestAnonymiseWithholdsRareCombinationsInOrder(t *testing.T) {
 	for _, e := range Anonymise(cases, 1, time.UTC, names) {
 		if len(e.Withheld) != 0 {
 			t.Errorf("threshold 1 withheld %v of %s", e.Withheld, e.Reference)
+		}
+	}
+}
+
+// At the threshold's edge: a group of exactly k cases is shown, a group of k−1 is withheld.
+func TestAnonymiseSuppressesKMinusOneAndShowsK(t *testing.T) {
+	at := time.Date(2026, 5, 20, 3, 0, 0, 0, time.UTC)
+	c := func(ref, country string) store.RegisterCase {
+		return store.RegisterCase{Reference: ref, ReceivedAt: at, UpdatedAt: at, Country: country, Categories: []string{"wages_benefits"},
+			Companies: []store.RegisterCompany{{MemberID: 1, Relation: "supplier", Stage: "dialogue"}}}
+	}
+	for _, k := range []int{2, 3, 5} {
+		var cases []store.RegisterCase
+		for i := range k {
+			cases = append(cases, c(fmt.Sprintf("K-%d", i), "VN"))
+		}
+		for i := range k - 1 {
+			cases = append(cases, c(fmt.Sprintf("L-%d", i), "MM"))
+		}
+		for _, e := range Anonymise(cases, k, time.UTC, func(int64) string { return "Sakura" }) {
+			full := strings.HasPrefix(e.Reference, "K-")
+			if full && len(e.Withheld) != 0 {
+				t.Errorf("k=%d: %s is one of %d alike cases but withholds %v", k, e.Reference, k, e.Withheld)
+			}
+			if !full && (len(e.Withheld) != 3 || e.Country != "") {
+				t.Errorf("k=%d: %s is one of only %d alike cases but shows %+v", k, e.Reference, k-1, e)
+			}
 		}
 	}
 }

@@ -1,11 +1,30 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
+
+// runBounded is runRemedy for a command that should exit at once: a server that starts
+// anyway is killed after 30 seconds rather than hanging the test.
+func runBounded(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	self, _ := os.Executable()
+	cmd := exec.CommandContext(ctx, self)
+	cmd.Env = append(os.Environ(), "REMEDY_TEST_MAIN=1", "REMEDY_TEST_ARGS="+strings.Join(args, "\x1f"))
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	return out.String(), err
+}
 
 // A server given another key than the database's exits non-zero, saying which file and
 // variable to fix, instead of serving with a fresh key.
@@ -21,7 +40,7 @@ func TestServeRefusesAnotherKey(t *testing.T) {
 	}
 	check := func(what string) {
 		t.Helper()
-		out, err := runRemedy(t, "serve", "--data", data, "--addr", "127.0.0.1:0")
+		out, err := runBounded(t, "serve", "--data", data, "--addr", "127.0.0.1:0")
 		if exitStatus(err) == 0 {
 			t.Fatalf("%s: serve did not exit non-zero\n%s", what, out)
 		}

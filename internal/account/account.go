@@ -1,6 +1,6 @@
 // Package account signs staff in (handlers, admins, member companies' contacts, experts and
 // panel members): argon2id passwords with a policy, a TOTP second factor with recovery codes,
-// sessions kept in the database, a throttle on failures, and the middleware that guards the
+// sessions kept in the database, shared budgets on failures and a bound on password hashing, and the middleware that guards the
 // staff pages. Reporters never have accounts; they follow up with their receipt (package
 // intake).
 package account
@@ -39,10 +39,13 @@ const DefaultIssuer = "Remedy"
 
 // Handler serves the sign-in pages and guards the staff pages.
 type Handler struct {
-	store    *store.Store
-	render   *web.Renderer
-	throttle *LoginThrottle
-	log      *slog.Logger
+	store  *store.Store
+	render *web.Renderer
+	log    *slog.Logger
+
+	// Policy is the sign-in budgets; Hashing bounds concurrent password hashing.
+	Policy  SignInPolicy
+	Hashing *Hashing
 
 	// Issuer is the name authenticator apps show beside the account.
 	Issuer string
@@ -50,12 +53,9 @@ type Handler struct {
 	Now func() time.Time
 }
 
-// New makes the handler. throttle may be nil for DefaultLoginPolicy on the wall clock.
-func New(s *store.Store, render *web.Renderer, throttle *LoginThrottle, log *slog.Logger) *Handler {
-	if throttle == nil {
-		throttle = NewLoginThrottle(DefaultLoginPolicy, time.Now)
-	}
-	return &Handler{store: s, render: render, throttle: throttle, log: log, Issuer: DefaultIssuer, Now: time.Now}
+// New makes the handler with the default sign-in budgets and hashing bound.
+func New(s *store.Store, render *web.Renderer, log *slog.Logger) *Handler {
+	return &Handler{store: s, render: render, log: log, Policy: DefaultSignInPolicy, Hashing: DefaultHashing(), Issuer: DefaultIssuer, Now: time.Now}
 }
 
 // Register adds the sign-in routes.
@@ -203,8 +203,9 @@ func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) {
 	h.render.Render(w, http.StatusOK, "staff_login", p)
 }
 
-// loginSubmit checks an email and password. Every failure, for a known address or not, draws
-// on the throttle and gets the same answer after the same work.
+// loginSubmit checks an email and password. Every try, for a known address or not, is reserved
+// from the sign-in budgets before any hashing (so concurrent tries cannot race past them) and
+// given back when right; every failure gets the same answer after the same work.
 func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := web.NewPage(r, "staff.login.title")
@@ -215,9 +216,13 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		p.Data = loginView{Email: email, Error: p.T(key)}
 		h.render.Render(w, status, "staff_login", p)
 	}
-	source := web.Source(r)
-	if !h.throttle.Allow(email, source) {
-		w.Header().Set("Retry-After", "60")
+	try, retry, err := h.reserve(ctx, r, email)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	if retry > 0 {
+		refuseRetry(w, retry)
 		fail(http.StatusTooManyRequests, "staff.login.throttled")
 		return
 	}
@@ -234,13 +239,25 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	ok, err := seal.VerifyPassword(hash, password)
+	ok, err := h.Hashing.Verify(ctx, hash, password, try.known)
+	if errors.Is(err, ErrBusy) || ctx.Err() != nil {
+		// Nothing was checked, so nothing is charged.
+		if err := h.succeeded(ctx, try); err != nil {
+			h.log.Error("sign-in budget not given back", "error", err.Error())
+		}
+		refuseRetry(w, 5*time.Second)
+		fail(http.StatusServiceUnavailable, "staff.login.busy")
+		return
+	}
 	if err != nil {
 		h.log.Error("stored password hash unreadable", "user", u.ID, "error", err.Error())
 	}
 	if !known || !ok {
-		h.throttle.Fail(email, source)
 		fail(http.StatusUnauthorized, "staff.login.wrong")
+		return
+	}
+	if err := h.succeeded(ctx, try); err != nil {
+		h.serverError(w, r, err)
 		return
 	}
 	st, err := h.store.UserTOTP(ctx, u.ID)
@@ -267,6 +284,9 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		next = TOTPPath
 	case st.Required || RoleRequiresTOTP(u.Role):
 		next = EnrolPath
+	default:
+		// Signed in: only now, never on the password alone where a second factor follows.
+		h.trustDevice(w, r, email)
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
@@ -306,7 +326,7 @@ func (h *Handler) totpForm(w http.ResponseWriter, r *http.Request) {
 }
 
 // totpSubmit takes a code from the authenticator app or a recovery code. Wrong codes draw on
-// the same throttle as wrong passwords: six digits are guessable without it.
+// the same budgets as wrong passwords: six digits are guessable without them.
 func (h *Handler) totpSubmit(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	ss, token, ok := h.secondFactorPending(w, r)
@@ -320,9 +340,13 @@ func (h *Handler) totpSubmit(w http.ResponseWriter, r *http.Request) {
 		p.Data = codeView{Error: p.T(key)}
 		h.render.Render(w, status, "staff_totp", p)
 	}
-	source := web.Source(r)
-	if !h.throttle.Allow(ss.User.Email, source) {
-		w.Header().Set("Retry-After", "60")
+	try, retry, err := h.reserveCode(ctx, r, ss.User.Email)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	if retry > 0 {
+		refuseRetry(w, retry)
 		fail(http.StatusTooManyRequests, "staff.login.throttled")
 		return
 	}
@@ -349,7 +373,6 @@ func (h *Handler) totpSubmit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if !accepted {
-			h.throttle.Fail(ss.User.Email, source)
 			fail(http.StatusUnauthorized, "staff.totp.reused")
 			return
 		}
@@ -365,10 +388,14 @@ func (h *Handler) totpSubmit(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if method == "" {
-		h.throttle.Fail(ss.User.Email, source)
 		fail(http.StatusUnauthorized, "staff.totp.wrong")
 		return
 	}
+	if err := h.succeeded(ctx, try); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.trustDevice(w, r, ss.User.Email)
 	h.verified(w, r, token, method)
 }
 
@@ -484,20 +511,27 @@ func (h *Handler) enrolSubmit(w http.ResponseWriter, r *http.Request) {
 	p := web.NewPage(r, "staff.enrol.title")
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	code := r.PostFormValue("code")
-	source := web.Source(r)
 	fail := func(status int, key string) {
 		p.Data = enrolView{Secret: GroupSecret(secret), Error: p.T(key)}
 		h.render.Render(w, status, "staff_enrol", p)
 	}
-	if !h.throttle.Allow(ss.User.Email, source) {
-		w.Header().Set("Retry-After", "60")
+	try, retry, err := h.reserveCode(ctx, r, ss.User.Email)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	if retry > 0 {
+		refuseRetry(w, retry)
 		fail(http.StatusTooManyRequests, "staff.login.throttled")
 		return
 	}
 	step, valid := VerifyTOTP(secret, code, h.Now())
 	if !valid {
-		h.throttle.Fail(ss.User.Email, source)
 		fail(http.StatusUnprocessableEntity, "staff.totp.wrong")
+		return
+	}
+	if err := h.succeeded(ctx, try); err != nil {
+		h.serverError(w, r, err)
 		return
 	}
 	codes := NewRecoveryCodes()
@@ -506,7 +540,7 @@ func (h *Handler) enrolSubmit(w http.ResponseWriter, r *http.Request) {
 		n, _ := NormalizeRecoveryCode(c)
 		hashes[i] = RecoveryCodeHash(h.store.Keys(), ss.User.ID, n)
 	}
-	err := h.store.SetUserTOTP(ctx, ss.User.ID, sealed, step, hashes)
+	err = h.store.SetUserTOTP(ctx, ss.User.ID, sealed, step, hashes)
 	if errors.Is(err, store.ErrTOTPEnrolled) {
 		http.Redirect(w, r, TOTPPath, http.StatusSeeOther)
 		return
@@ -518,6 +552,7 @@ func (h *Handler) enrolSubmit(w http.ResponseWriter, r *http.Request) {
 	if !h.verified(w, r, token, "enrolment") {
 		return
 	}
+	h.trustDevice(w, r, ss.User.Email)
 	p = web.NewPage(r, "staff.enrol.done_title")
 	p.Data = enrolView{Codes: codes}
 	h.render.Render(w, http.StatusOK, "staff_enrol", p)

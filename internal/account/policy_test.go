@@ -1,7 +1,6 @@
 package account
 
 import (
-	"net/netip"
 	"regexp"
 	"strings"
 	"testing"
@@ -193,42 +192,5 @@ func TestRecoveryCodes(t *testing.T) {
 	k := storetest.Keyring(t)
 	if string(RecoveryCodeHash(k, 1, "abcdefghjk")) == string(RecoveryCodeHash(k, 2, "abcdefghjk")) {
 		t.Error("one code hashes alike for two users")
-	}
-}
-
-func TestLoginThrottle(t *testing.T) {
-	now := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
-	th := NewLoginThrottle(DefaultLoginPolicy, func() time.Time { return now })
-	a, b, c := netip.MustParsePrefix("198.51.100.1/32"), netip.MustParsePrefix("198.51.100.2/32"), netip.MustParsePrefix("2001:db8::/64")
-	for i := range 5 {
-		if !th.Allow("jane@example.org", a) {
-			t.Fatalf("failure %d refused", i+1)
-		}
-		th.Fail("jane@example.org", a)
-	}
-	if th.Allow("Jane@Example.org ", b) {
-		t.Fatal("a 6th attempt on the account was allowed from another source")
-	}
-	if !th.Allow("other@example.org", a) {
-		t.Fatal("the source is blocked after 5 failures; its budget is 20")
-	}
-	now = now.Add(time.Minute)
-	if !th.Allow("jane@example.org", c) {
-		t.Fatal("no attempt allowed a minute later")
-	}
-	th.Fail("jane@example.org", c)
-	if th.Allow("jane@example.org", c) {
-		t.Fatal("more than one attempt a minute after the burst")
-	}
-	// One source trying many accounts.
-	for i := range 20 {
-		th.Fail("user"+string(rune('a'+i))+"@example.org", b)
-	}
-	if th.Allow("fresh@example.org", b) {
-		t.Fatal("a source with 20 failures may go on")
-	}
-	now = now.Add(30 * time.Second)
-	if !th.Allow("fresh@example.org", b) {
-		t.Fatal("the source did not refill")
 	}
 }

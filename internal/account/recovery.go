@@ -10,7 +10,7 @@ import (
 
 // Recovery codes let someone who lost their authenticator sign in; each works once. Ten codes
 // of ten characters from a 31-character alphabet with no look-alikes (no 0/o, 1/l/i), about 49
-// bits each: stored as keyed hashes and tried only through the sign-in throttle, they are far
+// bits each: stored as keyed hashes and tried only through the sign-in budgets, they are far
 // beyond guessing.
 const (
 	RecoveryCodeCount  = 10

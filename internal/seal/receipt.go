@@ -153,6 +153,18 @@ func (k *Keyring) SourceHash(prefix string) []byte {
 	return mac(k.receiptKey, "source\x00"+prefix)
 }
 
+// AccountHash names a staff sign-in address in the shared sign-in budgets, known account or
+// not, so that the budget table holds no email address.
+func (k *Keyring) AccountHash(email string) []byte {
+	return mac(k.receiptKey, "account\x00"+email)
+}
+
+// DeviceMAC authenticates a browser's device cookie for a sign-in address: the browser signed
+// in there before with the right password.
+func (k *Keyring) DeviceMAC(email, nonce string) []byte {
+	return mac(k.tokenKey, "device\x00"+email+"\x00"+nonce)
+}
+
 // ChallengeMAC authenticates a proof-of-work challenge the server issued.
 func (k *Keyring) ChallengeMAC(challenge string) []byte {
 	return mac(k.receiptKey, "challenge\x00"+challenge)

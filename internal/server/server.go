@@ -50,7 +50,7 @@ func RoutesWith(s *store.Store, log *slog.Logger, o Options) *Router {
 	render := web.NewRenderer(log)
 	api.New(s, log, guard).Register(r)
 	intake.New(s, render, guard, log).Register(r)
-	accounts := account.New(s, render, nil, log)
+	accounts := account.New(s, render, log)
 	accounts.Register(r)
 	desk.New(s, render, accounts).Register(r)
 	member.New(s, render, accounts).Register(r)

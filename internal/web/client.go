@@ -180,6 +180,12 @@ func parseHop(s string) (netip.Addr, bool) {
 	return a.Unmap().WithZone(""), true
 }
 
+// Source is the budget key of a request: its client's IPv4 address or IPv6 /64 (SourceOf), the
+// client being the one a trusted proxy reported when there is one (ClientOf).
+func Source(r *http.Request) netip.Prefix {
+	return SourceOf(ClientOf(r).Addr)
+}
+
 // SourceOf is the throttling key of an address: an IPv4 address or an IPv6 /64, since one host
 // usually holds a whole /64.
 func SourceOf(addr netip.Addr) netip.Prefix {

@@ -135,35 +135,50 @@ func (g *Guard) Return(ctx context.Context, d Decision) error {
 }
 
 func (g *Guard) buckets(lane Lane, source netip.Prefix) []store.Bucket {
-	out := []store.Bucket{g.bucket(lane.Name+":all", nil, lane.Global)}
+	name := lane.SourceName
+	if name == "" {
+		name = lane.Name
+	}
+	return append([]store.Bucket{g.bucket(lane.Name+":all", nil, lane.Global)}, SourceBuckets(g.store, name, source, lane.Narrow, lane.Wide)...)
+}
+
+// SourceBuckets names the per-source budgets of name for source: narrow for its IPv4 address or
+// IPv6 /64, wide for its IPv4 /24 or IPv6 /48. A limit left zero has no bucket.
+func SourceBuckets(s *store.Store, name string, source netip.Prefix, narrow, wide Limit) []store.Bucket {
 	if !source.IsValid() {
-		return out
+		return nil
 	}
 	wideBits := 24
 	if source.Addr().Is6() {
 		wideBits = 48
 	}
-	wide, _ := source.Addr().Prefix(min(wideBits, source.Bits()))
-	name := lane.SourceName
-	if name == "" {
-		name = lane.Name
+	widePrefix, _ := source.Addr().Prefix(min(wideBits, source.Bits()))
+	var out []store.Bucket
+	if narrow.set() {
+		out = append(out, budgetBucket(s, name+":narrow:", &source, narrow))
 	}
-	if lane.Narrow.set() {
-		out = append(out, g.bucket(name+":narrow:", &source, lane.Narrow))
-	}
-	if lane.Wide.set() {
-		out = append(out, g.bucket(name+":wide:", &wide, lane.Wide))
+	if wide.set() {
+		out = append(out, budgetBucket(s, name+":wide:", &widePrefix, wide))
 	}
 	return out
 }
 
-// bucket names a budget: the lane and, for a source, a keyed hash of its prefix, never the
-// address itself.
 func (g *Guard) bucket(name string, source *netip.Prefix, l Limit) store.Bucket {
+	return budgetBucket(g.store, name, source, l)
+}
+
+// budgetBucket names a budget: the lane and, for a source, a keyed hash of its prefix, never
+// the address itself.
+func budgetBucket(s *store.Store, name string, source *netip.Prefix, l Limit) store.Bucket {
 	key := []byte(name)
 	if source != nil {
-		key = append(key, g.store.Keys().SourceHash(source.String())...)
+		key = append(key, s.Keys().SourceHash(source.String())...)
 	}
+	return l.Bucket(key)
+}
+
+// Bucket is a store bucket of this limit under key.
+func (l Limit) Bucket(key []byte) store.Bucket {
 	return store.Bucket{Key: key, Burst: l.Burst, Per: l.Per}
 }
 

@@ -34,15 +34,14 @@ type chain struct {
 
 func newChain(t *testing.T, d store.Dialect, policy *web.GuardPolicy) *chain {
 	t.Helper()
+	o := server.DefaultOptions()
 	if policy != nil {
-		saved := web.DefaultGuardPolicy
-		web.DefaultGuardPolicy = *policy
-		t.Cleanup(func() { web.DefaultGuardPolicy = saved })
+		o.Guard = *policy
 	}
 	now := time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
 	c := &chain{t: t, now: &now}
 	c.s = storetest.Open(t, d, storetest.Options{Now: func() time.Time { return *c.now }})
-	c.h = server.New(c.s, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	c.h = server.NewWith(c.s, slog.New(slog.NewTextHandler(io.Discard, nil)), o)
 	return c
 }
 

@@ -235,14 +235,23 @@ func cleanJPEG(data []byte, maxPixels int64) ([]byte, error) {
 }
 
 func cleanPNG(data []byte, maxPixels int64) ([]byte, error) {
-	if err := checkHeader(data, maxPixels, "PNG", png.DecodeConfig); err != nil {
+	img, err := decodeWithin(data, maxPixels, "PNG", png.DecodeConfig, png.Decode)
+	if err != nil {
 		return nil, err
 	}
-	img, err := png.Decode(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("media: decoding PNG: %w", err)
-	}
 	return encodePNG(orient(img, pngOrientation(data)))
+}
+
+// decodeWithin decodes a still image once its header is within maxPixels.
+func decodeWithin(data []byte, maxPixels int64, format string, decodeConfig func(io.Reader) (image.Config, error), decode func(io.Reader) (image.Image, error)) (image.Image, error) {
+	if err := checkHeader(data, maxPixels, format, decodeConfig); err != nil {
+		return nil, err
+	}
+	img, err := decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("media: decoding %s: %w", format, err)
+	}
+	return img, nil
 }
 
 // encodePNG writes the copy of a PNG or a WebP: pixels only, verified to carry no chunk beyond

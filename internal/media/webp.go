@@ -1,8 +1,6 @@
 package media
 
 import (
-	"bytes"
-	"fmt"
 	"image"
 	"image/draw"
 
@@ -22,12 +20,9 @@ func webpCost(data []byte) (int64, error) {
 // cleanWebP decodes a WebP (its first frame) and writes the pixels as a PNG: EXIF, XMP and ICC
 // chunks stay behind.
 func cleanWebP(data []byte, maxPixels int64) ([]byte, error) {
-	if err := checkHeader(data, maxPixels, "WebP", webp.DecodeConfig); err != nil {
-		return nil, err
-	}
-	img, err := webp.Decode(bytes.NewReader(data))
+	img, err := decodeWithin(data, maxPixels, "WebP", webp.DecodeConfig, webp.Decode)
 	if err != nil {
-		return nil, fmt.Errorf("media: decoding WebP: %w", err)
+		return nil, err
 	}
 	if _, ok := img.(*image.NRGBA); !ok { // lossy WebP is YCbCr: give the encoder flat pixels
 		b := img.Bounds()

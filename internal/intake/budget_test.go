@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -60,18 +59,9 @@ func (c *chain) followUp(remote string, v url.Values) *httptest.ResponseRecorder
 }
 
 func (c *chain) report(remote string, fields [][2]string, files map[string][]byte) *httptest.ResponseRecorder {
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	for _, f := range fields {
-		mw.WriteField(f[0], f[1])
-	}
-	for name, data := range files {
-		fw, _ := mw.CreateFormFile("files", name)
-		fw.Write(data)
-	}
-	mw.Close()
-	req := httptest.NewRequest("POST", "/report", &buf)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
+	body, contentType := multipartForm(fields, files)
+	req := httptest.NewRequest("POST", "/report", body)
+	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Accept-Language", "vi")
 	return c.serve(req, remote)
 }

@@ -156,8 +156,8 @@ func largeBodies(budget int64) server.Options {
 	return o
 }
 
-// holdLargeBody starts a large body from 127.0.0.2 and keeps it arriving, holding its share
-// of the budget until the connection closes.
+// holdLargeBody starts a 60,000-byte body from 127.0.0.2 and leaves it unfinished, so that it
+// holds its share of the budget until the connection closes.
 func holdLargeBody(t *testing.T, addr string) net.Conn {
 	t.Helper()
 	holder := dialFrom(t, "127.0.0.2", addr)

@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -34,15 +33,14 @@ type chain struct {
 
 func newChain(t *testing.T, d store.Dialect, policy *web.GuardPolicy) *chain {
 	t.Helper()
+	o := server.DefaultOptions()
 	if policy != nil {
-		saved := web.DefaultGuardPolicy
-		web.DefaultGuardPolicy = *policy
-		t.Cleanup(func() { web.DefaultGuardPolicy = saved })
+		o.Guard = *policy
 	}
 	now := time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
 	c := &chain{t: t, now: &now}
 	c.s = storetest.Open(t, d, storetest.Options{Now: func() time.Time { return *c.now }})
-	c.h = server.New(c.s, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	c.h = server.NewWith(c.s, slog.New(slog.NewTextHandler(io.Discard, nil)), o)
 	return c
 }
 
@@ -61,18 +59,9 @@ func (c *chain) followUp(remote string, v url.Values) *httptest.ResponseRecorder
 }
 
 func (c *chain) report(remote string, fields [][2]string, files map[string][]byte) *httptest.ResponseRecorder {
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	for _, f := range fields {
-		mw.WriteField(f[0], f[1])
-	}
-	for name, data := range files {
-		fw, _ := mw.CreateFormFile("files", name)
-		fw.Write(data)
-	}
-	mw.Close()
-	req := httptest.NewRequest("POST", "/report", &buf)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
+	body, contentType := multipartForm(fields, files)
+	req := httptest.NewRequest("POST", "/report", body)
+	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Accept-Language", "vi")
 	return c.serve(req, remote)
 }

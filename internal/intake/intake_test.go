@@ -57,9 +57,9 @@ func (s *site) do(req *http.Request) (*http.Response, string) {
 	return resp, string(b)
 }
 
-// postForm sends a multipart form as a browser would (same-origin).
-func (s *site) postForm(path, lang string, fields [][2]string, files map[string][]byte) (*http.Response, string) {
-	s.t.Helper()
+// multipartForm is a form of fields and of files under the name "files", as the report form
+// sends it.
+func multipartForm(fields [][2]string, files map[string][]byte) (*bytes.Buffer, string) {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	for _, f := range fields {
@@ -70,8 +70,15 @@ func (s *site) postForm(path, lang string, fields [][2]string, files map[string]
 		fw.Write(data)
 	}
 	mw.Close()
-	req, _ := http.NewRequest("POST", s.srv.URL+path, &buf)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return &buf, mw.FormDataContentType()
+}
+
+// postForm sends a multipart form as a browser would (same-origin).
+func (s *site) postForm(path, lang string, fields [][2]string, files map[string][]byte) (*http.Response, string) {
+	s.t.Helper()
+	body, contentType := multipartForm(fields, files)
+	req, _ := http.NewRequest("POST", s.srv.URL+path, body)
+	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	if lang != "" {
 		req.Header.Set("Accept-Language", lang)

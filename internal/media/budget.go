@@ -1,7 +1,6 @@
 package media
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -156,9 +155,9 @@ func jpegCost(data []byte) (int64, error) {
 // pngCost prices a PNG: its decoded pixels, twice for an interlaced one (each pass is decoded
 // on its own before it is merged) and once more for the turned copy.
 func pngCost(data []byte) (int64, error) {
-	cfg, err := png.DecodeConfig(bytes.NewReader(data))
+	cfg, err := readHeader(data, "PNG", png.DecodeConfig)
 	if err != nil {
-		return 0, fmt.Errorf("media: reading PNG header: %w", err)
+		return 0, err
 	}
 	bpp := int64(4)
 	switch {
@@ -181,9 +180,9 @@ func pngCost(data []byte) (int64, error) {
 
 // gifCost prices a GIF: every frame decoded, and the screen.
 func gifCost(data []byte) (int64, error) {
-	cfg, err := gif.DecodeConfig(bytes.NewReader(data))
+	cfg, err := readHeader(data, "GIF", gif.DecodeConfig)
 	if err != nil {
-		return 0, fmt.Errorf("media: reading GIF header: %w", err)
+		return 0, err
 	}
 	info, err := scanGIF(data)
 	if err != nil {

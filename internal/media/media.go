@@ -20,6 +20,7 @@ import (
 	"image/gif"
 	"image/jpeg"
 	"image/png"
+	"io"
 	"mime"
 	"net/http"
 	"strings"
@@ -173,6 +174,25 @@ func mediaType(contentType string) string {
 	return strings.ToLower(strings.TrimSpace(t))
 }
 
+// readHeader reads an image's dimensions without decoding any pixel.
+func readHeader(data []byte, format string, decodeConfig func(io.Reader) (image.Config, error)) (image.Config, error) {
+	cfg, err := decodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return cfg, fmt.Errorf("media: reading %s header: %w", format, err)
+	}
+	return cfg, nil
+}
+
+// checkHeader refuses an image whose header is unreadable or whose dimensions are over the
+// bound, before any pixel is decoded.
+func checkHeader(data []byte, maxPixels int64, format string, decodeConfig func(io.Reader) (image.Config, error)) error {
+	cfg, err := readHeader(data, format, decodeConfig)
+	if err != nil {
+		return err
+	}
+	return checkPixels(cfg.Width, cfg.Height, maxPixels)
+}
+
 // checkPixels refuses dimensions over the bound (or nonsensical ones).
 func checkPixels(w, h int, maxPixels int64) error {
 	if w <= 0 || h <= 0 {
@@ -185,11 +205,7 @@ func checkPixels(w, h int, maxPixels int64) error {
 }
 
 func cleanJPEG(data []byte, maxPixels int64) ([]byte, error) {
-	cfg, err := jpeg.DecodeConfig(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("media: reading JPEG header: %w", err)
-	}
-	if err := checkPixels(cfg.Width, cfg.Height, maxPixels); err != nil {
+	if err := checkHeader(data, maxPixels, "JPEG", jpeg.DecodeConfig); err != nil {
 		return nil, err
 	}
 	scans := 0
@@ -219,18 +235,28 @@ func cleanJPEG(data []byte, maxPixels int64) ([]byte, error) {
 }
 
 func cleanPNG(data []byte, maxPixels int64) ([]byte, error) {
-	cfg, err := png.DecodeConfig(bytes.NewReader(data))
+	img, err := decodeWithin(data, maxPixels, "PNG", png.DecodeConfig, png.Decode)
 	if err != nil {
-		return nil, fmt.Errorf("media: reading PNG header: %w", err)
-	}
-	if err := checkPixels(cfg.Width, cfg.Height, maxPixels); err != nil {
 		return nil, err
 	}
-	img, err := png.Decode(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("media: decoding PNG: %w", err)
+	return encodePNG(orient(img, pngOrientation(data)))
+}
+
+// decodeWithin decodes a still image once its header is within maxPixels.
+func decodeWithin(data []byte, maxPixels int64, format string, decodeConfig func(io.Reader) (image.Config, error), decode func(io.Reader) (image.Image, error)) (image.Image, error) {
+	if err := checkHeader(data, maxPixels, format, decodeConfig); err != nil {
+		return nil, err
 	}
-	img = orient(img, pngOrientation(data))
+	img, err := decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("media: decoding %s: %w", format, err)
+	}
+	return img, nil
+}
+
+// encodePNG writes the copy of a PNG or a WebP: pixels only, verified to carry no chunk beyond
+// them.
+func encodePNG(img image.Image) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, img); err != nil {
 		return nil, fmt.Errorf("media: encoding PNG: %w", err)
@@ -243,11 +269,7 @@ func cleanPNG(data []byte, maxPixels int64) ([]byte, error) {
 }
 
 func cleanGIF(data []byte, maxPixels int64) ([]byte, error) {
-	cfg, err := gif.DecodeConfig(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("media: reading GIF header: %w", err)
-	}
-	if err := checkPixels(cfg.Width, cfg.Height, maxPixels); err != nil {
+	if err := checkHeader(data, maxPixels, "GIF", gif.DecodeConfig); err != nil {
 		return nil, err
 	}
 	// Every frame is decoded to its own buffer: bound their sum, not just the screen.

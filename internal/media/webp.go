@@ -1,11 +1,8 @@
 package media
 
 import (
-	"bytes"
-	"fmt"
 	"image"
 	"image/draw"
-	"image/png"
 
 	"golang.org/x/image/webp"
 )
@@ -13,9 +10,9 @@ import (
 // webpCost prices a WebP: the decoder's own buffers (a lossless one decodes to 32-bit words
 // first), the decoded image and the RGBA copy the PNG encoder is given.
 func webpCost(data []byte) (int64, error) {
-	cfg, err := webp.DecodeConfig(bytes.NewReader(data))
+	cfg, err := readHeader(data, "WebP", webp.DecodeConfig)
 	if err != nil {
-		return 0, fmt.Errorf("media: reading WebP header: %w", err)
+		return 0, err
 	}
 	return int64(cfg.Width) * int64(cfg.Height) * 12, nil
 }
@@ -23,16 +20,9 @@ func webpCost(data []byte) (int64, error) {
 // cleanWebP decodes a WebP (its first frame) and writes the pixels as a PNG: EXIF, XMP and ICC
 // chunks stay behind.
 func cleanWebP(data []byte, maxPixels int64) ([]byte, error) {
-	cfg, err := webp.DecodeConfig(bytes.NewReader(data))
+	img, err := decodeWithin(data, maxPixels, "WebP", webp.DecodeConfig, webp.Decode)
 	if err != nil {
-		return nil, fmt.Errorf("media: reading WebP header: %w", err)
-	}
-	if err := checkPixels(cfg.Width, cfg.Height, maxPixels); err != nil {
 		return nil, err
-	}
-	img, err := webp.Decode(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("media: decoding WebP: %w", err)
 	}
 	if _, ok := img.(*image.NRGBA); !ok { // lossy WebP is YCbCr: give the encoder flat pixels
 		b := img.Bounds()
@@ -40,13 +30,5 @@ func cleanWebP(data []byte, maxPixels int64) ([]byte, error) {
 		draw.Draw(rgba, rgba.Bounds(), img, b.Min, draw.Src)
 		img = rgba
 	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		return nil, fmt.Errorf("media: encoding PNG: %w", err)
-	}
-	out := buf.Bytes()
-	if err := verifyPNG(out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return encodePNG(img)
 }

@@ -44,11 +44,6 @@ func benchAddr(b *testing.B) string {
 	return addr
 }
 
-func benchDial(local, addr string, timeout time.Duration) (net.Conn, error) {
-	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}, Timeout: timeout}
-	return d.Dial("tcp", addr)
-}
-
 func BenchmarkEdgeSlowloris(b *testing.B) {
 	addr := benchAddr(b)
 	n := 5000
@@ -59,7 +54,7 @@ func BenchmarkEdgeSlowloris(b *testing.B) {
 		var open atomic.Int64
 		var conns []net.Conn
 		for range n {
-			c, err := benchDial("127.0.0.2", addr, 2*time.Second)
+			c, err := dialerFrom("127.0.0.2", 2*time.Second).Dial("tcp", addr)
 			if err != nil {
 				continue
 			}
@@ -72,27 +67,17 @@ func BenchmarkEdgeSlowloris(b *testing.B) {
 			}()
 		}
 		stop := make(chan struct{})
-		go func() { // trickle: one byte a second on each connection
-			t := time.NewTicker(time.Second)
-			defer t.Stop()
-			for {
-				select {
-				case <-stop:
-					return
-				case <-t.C:
-					for _, c := range conns {
-						c.SetWriteDeadline(time.Now().Add(10 * time.Millisecond))
-						c.Write([]byte("a"))
-					}
-				}
+		go trickle(time.Second, stop, func() { // one byte a second on each connection
+			for _, c := range conns {
+				c.SetWriteDeadline(time.Now().Add(10 * time.Millisecond))
+				c.Write([]byte("a"))
 			}
-		}()
+		})
 		time.Sleep(10 * time.Second)
 		held := open.Load()
 		start := time.Now()
 		ok := 0.0
-		client := http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DialContext: (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.3")}}).DialContext}}
-		if res, err := client.Get("http://" + addr + "/healthz"); err == nil {
+		if res, err := clientFrom("127.0.0.3", 5*time.Second).Get("http://" + addr + "/healthz"); err == nil {
 			if res.StatusCode == 200 {
 				ok = 1
 			}
@@ -113,32 +98,17 @@ func BenchmarkEdgeSlowloris(b *testing.B) {
 func BenchmarkEdgeSlowUpload(b *testing.B) {
 	addr := benchAddr(b)
 	for range b.N {
-		c, err := benchDial("127.0.0.4", addr, 2*time.Second)
+		c, err := dialerFrom("127.0.0.4", 2*time.Second).Dial("tcp", addr)
 		if err != nil {
 			b.Fatal(err)
 		}
 		const text = "Twenty minutes of writing that must not be lost"
-		var head bytes.Buffer
-		for _, f := range [][2]string{{"language", "ja"}, {"country", "VN"}, {"company_0_name", "Example Co"}, {"description", text}} {
-			fmt.Fprintf(&head, "--xx\r\nContent-Disposition: form-data; name=%q\r\n\r\n%s\r\n", f[0], f[1])
-		}
-		head.WriteString("--xx\r\nContent-Disposition: form-data; name=\"files\"; filename=\"photo.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n")
-		fmt.Fprintf(c, "POST /report HTTP/1.1\r\nHost: %s\r\nAccept-Language: ja\r\nContent-Type: multipart/form-data; boundary=xx\r\nContent-Length: %d\r\n\r\n", addr, head.Len()+1_000_000)
-		c.Write(head.Bytes())
+		head := uploadHead(text)
+		fmt.Fprintf(c, "POST /report HTTP/1.1\r\nHost: %s\r\nAccept-Language: ja\r\nContent-Type: multipart/form-data; boundary=xx\r\nContent-Length: %d\r\n\r\n", addr, len(head)+1_000_000)
+		c.Write(head)
 		start := time.Now()
 		done := make(chan struct{})
-		go func() {
-			t := time.NewTicker(time.Second)
-			defer t.Stop()
-			for {
-				select {
-				case <-done:
-					return
-				case <-t.C:
-					c.Write([]byte{0xff})
-				}
-			}
-		}()
+		go trickle(time.Second, done, func() { c.Write([]byte{0xff}) })
 		c.SetReadDeadline(time.Now().Add(400 * time.Second))
 		res, err := http.ReadResponse(bufio.NewReader(c), nil)
 		elapsed := time.Since(start)
@@ -150,7 +120,7 @@ func BenchmarkEdgeSlowUpload(b *testing.B) {
 			if bytes.Contains(body, []byte(text)) {
 				kept = 1
 			}
-			if bytes.Contains(body, []byte("接続が遅すぎた")) {
+			if bytes.Contains(body, []byte(tooSlowInJapanese)) {
 				told = 1
 			}
 		} else {

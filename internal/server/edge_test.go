@@ -38,24 +38,42 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 // serve runs the whole site on a real TCP listener under limits, and returns its address.
 func serve(t *testing.T, s *store.Store, o server.Options, limits server.ConnLimits) (string, *server.LimitedListener) {
 	t.Helper()
-	raw, err := net.Listen("tcp", "127.0.0.1:0")
+	raw := listen(t)
+	ln := server.LimitListener(raw, limits)
+	run(t, ln, server.NewWith(s, quiet, o), server.RunConfig{Grace: time.Second})
+	return raw.Addr().String(), ln
+}
+
+func listen(t *testing.T) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln := server.LimitListener(raw, limits)
+	return ln
+}
+
+// run serves h on ln until the test ends.
+func run(t *testing.T, ln net.Listener, h http.Handler, cfg server.RunConfig) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() {
-		done <- server.RunWith(ctx, ln, server.NewWith(s, quiet, o), server.RunConfig{Grace: time.Second})
-	}()
+	go func() { done <- server.RunWith(ctx, ln, h, cfg) }()
 	t.Cleanup(func() { cancel(); <-done })
-	return raw.Addr().String(), ln
+}
+
+// dialerFrom dials from the loopback address local, so that tests and benchmarks can play many
+// sources on one machine.
+func dialerFrom(local string, timeout time.Duration) *net.Dialer {
+	return &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}, Timeout: timeout}
+}
+
+func clientFrom(local string, timeout time.Duration) *http.Client {
+	return &http.Client{Timeout: timeout, Transport: &http.Transport{DialContext: dialerFrom(local, 0).DialContext}}
 }
 
 func dialFrom(t *testing.T, local, addr string) net.Conn {
 	t.Helper()
-	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}, Timeout: 2 * time.Second}
-	c, err := d.Dial("tcp", addr)
+	c, err := dialerFrom(local, 2*time.Second).Dial("tcp", addr)
 	if err != nil {
 		t.Fatalf("dial from %s: %v", local, err)
 	}
@@ -73,9 +91,7 @@ func stillOpen(c net.Conn) bool {
 }
 
 func getFrom(t *testing.T, local, url string) (*http.Response, error) {
-	client := http.Client{Timeout: 3 * time.Second, Transport: &http.Transport{
-		DialContext: (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}}).DialContext}}
-	res, err := client.Get(url)
+	res, err := clientFrom(local, 3*time.Second).Get(url)
 	if err == nil {
 		t.Cleanup(func() { res.Body.Close() })
 	}
@@ -86,6 +102,80 @@ func patient() server.Options {
 	o := server.DefaultOptions()
 	o.Body.Grace = time.Minute // these tests hold bodies open on purpose
 	return o
+}
+
+// impatient cuts a body that falls under 1,000 bytes a second after half a second.
+func impatient() server.Options {
+	o := server.DefaultOptions()
+	o.Body = web.BodyPolicy{MinRate: 1000, Grace: 500 * time.Millisecond, Work: 10 * time.Second, Write: 10 * time.Second}
+	return o
+}
+
+// tooSlowInJapanese is how the form shown again tells a reporter the connection was too slow.
+const tooSlowInJapanese = "接続が遅すぎた"
+
+// uploadHead is a report form with description text whose photo's bytes are still to come.
+func uploadHead(text string) []byte {
+	var head bytes.Buffer
+	for _, f := range [][2]string{{"language", "ja"}, {"country", "VN"}, {"company_0_name", "Example Co"}, {"description", text}} {
+		fmt.Fprintf(&head, "--xx\r\nContent-Disposition: form-data; name=%q\r\n\r\n%s\r\n", f[0], f[1])
+	}
+	head.WriteString("--xx\r\nContent-Disposition: form-data; name=\"files\"; filename=\"photo.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n")
+	return head.Bytes()
+}
+
+// trickle calls write every interval until stop is closed.
+func trickle(interval time.Duration, stop <-chan struct{}, write func()) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			write()
+		}
+	}
+}
+
+// readAnswer reads the server's answer on c, waiting at most within.
+func readAnswer(c net.Conn, within time.Duration) (*http.Response, []byte, error) {
+	c.SetReadDeadline(time.Now().Add(within))
+	res, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	body, _ := io.ReadAll(res.Body)
+	return res, body, nil
+}
+
+// largeBodies gives bodies over 1 KiB a budget of budget bytes, waited for at most 300 ms.
+func largeBodies(budget int64) server.Options {
+	o := patient()
+	o.LargeBody, o.LargeBodyBudget, o.LargeBodyWait = 1<<10, budget, 300*time.Millisecond
+	return o
+}
+
+// holdLargeBody starts a 60,000-byte body from 127.0.0.2 and leaves it unfinished, so that it
+// holds its share of the budget until the connection closes.
+func holdLargeBody(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	holder := dialFrom(t, "127.0.0.2", addr)
+	fmt.Fprintf(holder, "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 60000\r\n\r\n{")
+	time.Sleep(500 * time.Millisecond) // until the server is reading it
+	return holder
+}
+
+// postLarge posts a body of 60,000 bytes, over the large-body threshold.
+func postLarge(t *testing.T, client *http.Client, addr string) *http.Response {
+	t.Helper()
+	res, err := client.Post("http://"+addr+"/api/v1/reports", "application/json", strings.NewReader(`{"description":"`+strings.Repeat("x", 60000)+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res
 }
 
 func TestOneHostHoldsAtMostItsShareOfConnections(t *testing.T) {
@@ -140,71 +230,41 @@ func TestHealthListenerAnswersWhenThePublicOneIsFull(t *testing.T) {
 
 func TestSlowUploadIsCutAndTheFormComesBackWithTheText(t *testing.T) {
 	s := storetest.Open(t, store.SQLite, storetest.Options{})
-	o := server.DefaultOptions()
-	o.Body = web.BodyPolicy{MinRate: 1000, Grace: 500 * time.Millisecond, Work: 10 * time.Second, Write: 10 * time.Second}
-	addr, _ := serve(t, s, o, server.ConnLimits{Total: 100, PerSource: 8})
+	addr, _ := serve(t, s, impatient(), server.ConnLimits{Total: 100, PerSource: 8})
 	c := dialFrom(t, "127.0.0.2", addr)
 	const text = "Twenty minutes of writing that must not be lost"
-	var head bytes.Buffer
-	for _, f := range [][2]string{{"language", "ja"}, {"country", "VN"}, {"company_0_name", "Example Co"}, {"description", text}} {
-		fmt.Fprintf(&head, "--xx\r\nContent-Disposition: form-data; name=%q\r\n\r\n%s\r\n", f[0], f[1])
-	}
-	head.WriteString("--xx\r\nContent-Disposition: form-data; name=\"files\"; filename=\"photo.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n")
-	fmt.Fprintf(c, "POST /report HTTP/1.1\r\nHost: x\r\nAccept-Language: ja\r\nContent-Type: multipart/form-data; boundary=xx\r\nContent-Length: %d\r\n\r\n", head.Len()+100_000)
-	c.Write(head.Bytes())
+	head := uploadHead(text)
+	fmt.Fprintf(c, "POST /report HTTP/1.1\r\nHost: x\r\nAccept-Language: ja\r\nContent-Type: multipart/form-data; boundary=xx\r\nContent-Length: %d\r\n\r\n", len(head)+100_000)
+	c.Write(head)
 	stop := make(chan struct{})
 	defer close(stop)
-	go func() { // 5 bytes a second
-		for {
-			select {
-			case <-stop:
-				return
-			case <-time.After(200 * time.Millisecond):
-				c.Write([]byte{0xff})
-			}
-		}
-	}()
+	go trickle(200*time.Millisecond, stop, func() { c.Write([]byte{0xff}) }) // 5 bytes a second
 	start := time.Now()
-	c.SetReadDeadline(time.Now().Add(8 * time.Second))
-	res, err := http.ReadResponse(bufio.NewReader(c), nil)
+	res, body, err := readAnswer(c, 8*time.Second)
 	if err != nil {
 		t.Fatalf("no answer to a slow upload within 8 s: %v", err)
 	}
-	body, _ := io.ReadAll(res.Body)
 	if res.StatusCode != http.StatusBadRequest {
 		t.Fatalf("status %d after %v, want the form again (400)", res.StatusCode, time.Since(start))
 	}
 	if !bytes.Contains(body, []byte(text)) {
 		t.Fatal("the typed description is not in the form shown again")
 	}
-	if !bytes.Contains(body, []byte("接続が遅すぎた")) {
+	if !bytes.Contains(body, []byte(tooSlowInJapanese)) {
 		t.Fatalf("the reporter is not told, in Japanese, that the connection was too slow: %s", body)
 	}
 }
 
 func TestLargeBodiesWaitForTheirShareOfMemory(t *testing.T) {
 	s := storetest.Open(t, store.SQLite, storetest.Options{})
-	o := patient()
-	o.LargeBody, o.LargeBodyBudget, o.LargeBodyWait = 1<<10, 64<<10, 300*time.Millisecond
-	addr, _ := serve(t, s, o, server.ConnLimits{Total: 100, PerSource: 8})
-	holder := dialFrom(t, "127.0.0.2", addr)
-	fmt.Fprintf(holder, "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 60000\r\n\r\n{")
-	time.Sleep(500 * time.Millisecond) // until the server is reading it
-	post := func() *http.Response {
-		res, err := http.Post("http://"+addr+"/api/v1/reports", "application/json", strings.NewReader(`{"description":"`+strings.Repeat("x", 60000)+`"}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.Copy(io.Discard, res.Body)
-		res.Body.Close()
-		return res
-	}
-	if res := post(); res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" {
+	addr, _ := serve(t, s, largeBodies(64<<10), server.ConnLimits{Total: 100, PerSource: 8})
+	holder := holdLargeBody(t, addr)
+	if res := postLarge(t, http.DefaultClient, addr); res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" {
 		t.Fatalf("a large body past the budget: %d Retry-After %q, want 503 with Retry-After", res.StatusCode, res.Header.Get("Retry-After"))
 	}
 	holder.Close()
 	time.Sleep(100 * time.Millisecond)
-	if res := post(); res.StatusCode == http.StatusServiceUnavailable {
+	if res := postLarge(t, http.DefaultClient, addr); res.StatusCode == http.StatusServiceUnavailable {
 		t.Fatal("the budget was not given back when the first body ended")
 	}
 }
@@ -244,10 +304,7 @@ type pgProxy struct {
 }
 
 func startProxy(t *testing.T, target string) *pgProxy {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ln := listen(t)
 	p := &pgProxy{ln: ln, target: target, frozen: make(chan struct{})}
 	go func() {
 		for {
@@ -500,19 +557,11 @@ func TestRequestLogsHoldNoClientAddress(t *testing.T) {
 func TestServesHTTPSDirectly(t *testing.T) {
 	s := storetest.Open(t, store.SQLite, storetest.Options{})
 	cert, key := selfSigned(t)
-	raw, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- server.RunWith(ctx, raw, server.New(s, quiet), server.RunConfig{Grace: time.Second, TLSCert: cert, TLSKey: key})
-	}()
-	defer func() { cancel(); <-done }()
+	ln := listen(t)
+	run(t, ln, server.New(s, quiet), server.RunConfig{Grace: time.Second, TLSCert: cert, TLSKey: key})
 	client := http.Client{Timeout: 3 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := client.Get("https://" + raw.Addr().String() + "/language?set=ja&next=/")
+	res, err := client.Get("https://" + ln.Addr().String() + "/language?set=ja&next=/")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -543,43 +592,25 @@ func selfSigned(t *testing.T) (certFile, keyFile string) {
 
 func TestSilentUploadIsCutAfterTheGrace(t *testing.T) {
 	s := storetest.Open(t, store.SQLite, storetest.Options{})
-	o := server.DefaultOptions()
-	o.Body = web.BodyPolicy{MinRate: 1000, Grace: 500 * time.Millisecond, Work: 10 * time.Second, Write: 10 * time.Second}
-	addr, _ := serve(t, s, o, server.ConnLimits{Total: 100, PerSource: 8})
+	addr, _ := serve(t, s, impatient(), server.ConnLimits{Total: 100, PerSource: 8})
 	c := dialFrom(t, "127.0.0.2", addr)
 	// Headers, then nothing at all: the minimum rate must bind from the first byte of the body.
 	fmt.Fprintf(c, "POST /report HTTP/1.1\r\nHost: x\r\nAccept-Language: ja\r\nContent-Type: multipart/form-data; boundary=xx\r\nContent-Length: 100000\r\n\r\n")
 	start := time.Now()
-	c.SetReadDeadline(time.Now().Add(4 * time.Second))
-	res, err := http.ReadResponse(bufio.NewReader(c), nil)
+	res, body, err := readAnswer(c, 4*time.Second)
 	if err != nil {
 		t.Fatalf("a silent upload held the connection past 4 s with a 0.5 s grace: %v", err)
 	}
-	body, _ := io.ReadAll(res.Body)
-	if res.StatusCode != http.StatusBadRequest || !bytes.Contains(body, []byte("接続が遅すぎた")) {
+	if res.StatusCode != http.StatusBadRequest || !bytes.Contains(body, []byte(tooSlowInJapanese)) {
 		t.Fatalf("%d after %v: %.300s", res.StatusCode, time.Since(start), body)
 	}
 }
 
 func TestOneHostHoldsAtMostAQuarterOfTheBodyBudget(t *testing.T) {
 	s := storetest.Open(t, store.SQLite, storetest.Options{})
-	o := patient()
-	o.LargeBody, o.LargeBodyBudget, o.LargeBodyWait = 1<<10, 256<<10, 300*time.Millisecond
-	addr, _ := serve(t, s, o, server.ConnLimits{Total: 100, PerSource: 8})
-	holder := dialFrom(t, "127.0.0.2", addr)
-	fmt.Fprintf(holder, "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 60000\r\n\r\n{")
-	time.Sleep(500 * time.Millisecond) // until the server is reading it
-	postFrom := func(local string) int {
-		client := http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
-			DialContext: (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}}).DialContext}}
-		res, err := client.Post("http://"+addr+"/api/v1/reports", "application/json", strings.NewReader(`{"description":"`+strings.Repeat("x", 60000)+`"}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.Copy(io.Discard, res.Body)
-		res.Body.Close()
-		return res.StatusCode
-	}
+	addr, _ := serve(t, s, largeBodies(256<<10), server.ConnLimits{Total: 100, PerSource: 8})
+	holdLargeBody(t, addr)
+	postFrom := func(local string) int { return postLarge(t, clientFrom(local, 5*time.Second), addr).StatusCode }
 	if got := postFrom("127.0.0.2"); got != http.StatusServiceUnavailable {
 		t.Fatalf("a second large body from the host holding its share: %d, want 503", got)
 	}

@@ -27,6 +27,17 @@ type Options struct {
 	LargeBody       int64
 	LargeBodyBudget int64
 	LargeBodyWait   time.Duration
+
+	// Guard is what strangers may spend guessing receipts and filing reports; the zero value is
+	// web.DefaultGuardPolicy.
+	Guard web.GuardPolicy
+}
+
+func (o Options) guardPolicy() web.GuardPolicy {
+	if o.Guard == (web.GuardPolicy{}) {
+		return web.DefaultGuardPolicy
+	}
+	return o.Guard
 }
 
 // DefaultOptions are the serving defaults.
@@ -37,5 +48,6 @@ func DefaultOptions() Options {
 		LargeBody:       1 << 20,
 		LargeBodyBudget: int64(max(2, runtime.GOMAXPROCS(0))) * 40 << 20,
 		LargeBodyWait:   10 * time.Second,
+		Guard:           web.DefaultGuardPolicy,
 	}
 }

@@ -41,10 +41,11 @@ func (r *Router) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Re
 // Routes builds the router with every surface registered.
 func Routes(s *store.Store, log *slog.Logger) *Router { return RoutesWith(s, log, Options{}) }
 
-// RoutesWith is Routes with the operator's options (the readiness checks read DataDir).
+// RoutesWith is Routes with the operator's options (the readiness checks read DataDir, the
+// guard its policy).
 func RoutesWith(s *store.Store, log *slog.Logger, o Options) *Router {
 	r := &Router{ServeMux: http.NewServeMux()}
-	guard := web.NewGuard(s, web.DefaultGuardPolicy) // budgets shared through the store
+	guard := web.NewGuard(s, o.guardPolicy()) // budgets shared through the store
 	registerHealth(r, s, o)
 	r.Handle("GET /static/", web.Static())
 	render := web.NewRenderer(log)

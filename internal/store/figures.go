@@ -65,6 +65,19 @@ func (c figureCounts) move(month, from, to string, days, overdue any, code strin
 	c[figureKey{month, "move", from + ">" + to + "|" + d + "|" + o + "|" + code}]++
 }
 
+// storedMove counts a move read back from stage_events, where an unknown duration or lateness
+// is NULL.
+func (c figureCounts) storedMove(month, from, to string, days sql.NullInt64, overdue sql.NullBool, code string) {
+	var d, o any
+	if days.Valid {
+		d = days.Int64
+	}
+	if overdue.Valid {
+		o = overdue.Bool
+	}
+	c.move(month, from, to, d, o, code)
+}
+
 // moveFigure is one kind of stage move counted in figures.
 type moveFigure struct {
 	From, To string
@@ -183,16 +196,7 @@ func (s *Store) countFigures(ctx context.Context) (figureCounts, error) {
 	}
 	if err := s.eachRow(ctx, `SELECT e.at, e.from_stage, e.to_stage, e.stage_days, e.overdue, e.code FROM stage_events e
 		JOIN cases c ON c.id = e.case_id WHERE c.public AND e.from_stage <> ''`, nil,
-		[]any{&at, &from, &to, &days, &overdue, &code}, func() {
-			var d, o any
-			if days.Valid {
-				d = days.Int64
-			}
-			if overdue.Valid {
-				o = overdue.Bool
-			}
-			c.move(s.monthOf(at), from, to, d, o, code)
-		}); err != nil {
+		[]any{&at, &from, &to, &days, &overdue, &code}, func() { c.storedMove(s.monthOf(at), from, to, days, overdue, code) }); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -291,14 +295,7 @@ func (s *Store) caseFigures(ctx context.Context, tx *sql.Tx, caseID int64) (figu
 		if err := rows.Scan(&at, &from, &to, &days, &overdue, &code); err != nil {
 			return nil, err
 		}
-		var d, o any
-		if days.Valid {
-			d = days.Int64
-		}
-		if overdue.Valid {
-			o = overdue.Bool
-		}
-		c.move(s.monthOf(at), from, to, d, o, code)
+		c.storedMove(s.monthOf(at), from, to, days, overdue, code)
 	}
 	return c, rows.Err()
 }

@@ -127,40 +127,39 @@ func MP3WithTags() []byte {
 
 func u32le(v uint32) []byte { return binary.LittleEndian.AppendUint32(nil, v) }
 
+// riffChunk and iffChunk are a chunk of a RIFF file (WAV, WebP: little-endian size) and of an
+// IFF one (AIFF: big-endian), padded to an even length as both require.
+func riffChunk(id string, body []byte) []byte { return chunk(binary.LittleEndian, id, body) }
+func iffChunk(id string, body []byte) []byte  { return chunk(binary.BigEndian, id, body) }
+
+func chunk(order binary.AppendByteOrder, id string, body []byte) []byte {
+	b := append(order.AppendUint32([]byte(id), uint32(len(body))), body...)
+	if len(body)%2 == 1 {
+		b = append(b, 0)
+	}
+	return b
+}
+
 // WAVSamples are the samples of WAVWithInfo.
 var WAVSamples = []byte("remedy-test-pcm-samples!")
 
 // WAVWithInfo returns a WAV with a LIST INFO chunk (IART Author, ICMT Comment), a bext chunk
 // (originator Make) and an id3 chunk (Model) around its fmt and data chunks.
 func WAVWithInfo() []byte {
-	ch := func(id string, body []byte) []byte {
-		b := append(append([]byte(id), u32le(uint32(len(body)))...), body...)
-		if len(body)%2 == 1 {
-			b = append(b, 0)
-		}
-		return b
-	}
 	fmtc := []byte{1, 0, 1, 0, 0x44, 0xAC, 0, 0, 0x88, 0x58, 1, 0, 2, 0, 16, 0}
-	info := append([]byte("INFO"), ch("IART", []byte(Author+"\x00"))...)
-	info = append(info, ch("ICMT", []byte(CommentMarker+"\x00"))...)
-	body := bytes.Join([][]byte{[]byte("WAVE"), ch("fmt ", fmtc), ch("LIST", info), ch("bext", []byte(Make)), ch("data", WAVSamples), ch("id3 ", []byte("ID3"+Model))}, nil)
-	return append(append([]byte("RIFF"), u32le(uint32(len(body)))...), body...)
+	info := append([]byte("INFO"), riffChunk("IART", []byte(Author+"\x00"))...)
+	info = append(info, riffChunk("ICMT", []byte(CommentMarker+"\x00"))...)
+	body := bytes.Join([][]byte{[]byte("WAVE"), riffChunk("fmt ", fmtc), riffChunk("LIST", info), riffChunk("bext", []byte(Make)), riffChunk("data", WAVSamples), riffChunk("id3 ", []byte("ID3"+Model))}, nil)
+	return riffChunk("RIFF", body)
 }
 
 // AIFFWithAuthor returns an AIFF with NAME (Model), AUTH (Author), ANNO (Comment) and "(c) "
 // (Make) chunks around its COMM and SSND chunks.
 func AIFFWithAuthor() []byte {
-	ch := func(id string, body []byte) []byte {
-		b := append(append([]byte(id), u32(uint32(len(body)))...), body...)
-		if len(body)%2 == 1 {
-			b = append(b, 0)
-		}
-		return b
-	}
 	comm := []byte{0, 1, 0, 0, 0, 12, 0, 16, 0x40, 0x0E, 0xAC, 0x44, 0, 0, 0, 0, 0, 0}
 	ssnd := append(make([]byte, 8), WAVSamples...)
-	body := bytes.Join([][]byte{[]byte("AIFF"), ch("NAME", []byte(Model)), ch("COMM", comm), ch("AUTH", []byte(Author)), ch("SSND", ssnd), ch("ANNO", []byte(CommentMarker)), ch("(c) ", []byte(Make))}, nil)
-	return append(append([]byte("FORM"), u32(uint32(len(body)))...), body...)
+	body := bytes.Join([][]byte{[]byte("AIFF"), iffChunk("NAME", []byte(Model)), iffChunk("COMM", comm), iffChunk("AUTH", []byte(Author)), iffChunk("SSND", ssnd), iffChunk("ANNO", []byte(CommentMarker)), iffChunk("(c) ", []byte(Make))}, nil)
+	return iffChunk("FORM", body)
 }
 
 // WebPWithExif returns a w×h lossless WebP of one colour (c: R, G, B, A) in an extended (VP8X)
@@ -188,17 +187,10 @@ func WebPWithExif(w, h int, c [4]byte) []byte {
 	bits.write(0, 1)
 	vp8l := append([]byte{0x2f}, bits.bytes()...)
 
-	ch := func(id string, body []byte) []byte {
-		b := append(append([]byte(id), u32le(uint32(len(body)))...), body...)
-		if len(body)%2 == 1 {
-			b = append(b, 0)
-		}
-		return b
-	}
 	vp8x := []byte{0x10 | 0x08 | 0x04, 0, 0, 0}
 	vp8x = append(vp8x, byte(w-1), byte((w-1)>>8), byte((w-1)>>16), byte(h-1), byte((h-1)>>8), byte((h-1)>>16))
-	body := bytes.Join([][]byte{[]byte("WEBP"), ch("VP8X", vp8x), ch("VP8L", vp8l), ch("EXIF", exifTIFF(binary.LittleEndian, 1)), ch("XMP ", xmpPacket())}, nil)
-	return append(append([]byte("RIFF"), u32le(uint32(len(body)))...), body...)
+	body := bytes.Join([][]byte{[]byte("WEBP"), riffChunk("VP8X", vp8x), riffChunk("VP8L", vp8l), riffChunk("EXIF", exifTIFF(binary.LittleEndian, 1)), riffChunk("XMP ", xmpPacket())}, nil)
+	return riffChunk("RIFF", body)
 }
 
 type bitWriter struct {

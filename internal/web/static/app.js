@@ -19,6 +19,17 @@
   for (var i = 0; i < radios.length; i++) { radios[i].addEventListener("change", sync); }
   sync();
 
+  // "Select all" ticks every case box of the page (the bulk form's own checkboxes stay
+  // one by one without script).
+  var all = document.querySelector("[data-select-all]");
+  if (all) {
+    all.hidden = false;
+    all.addEventListener("change", function () {
+      var boxes = document.querySelectorAll("input[type=checkbox][name=" + all.getAttribute("data-select-all") + "]");
+      for (var i = 0; i < boxes.length; i++) { boxes[i].checked = all.checked; }
+    });
+  }
+
   // Receipts: a 21-digit receipt ends in a Damm check digit, so a mistyped digit or two swapped
   // neighbours are caught here, before the receipt is sent (the server checks again).
   var DAMM = ["0317598642", "7092154863", "4206871359", "1750983426", "6123045978",

@@ -401,3 +401,40 @@ func TestSecondFactorSetting(t *testing.T) {
 		}
 	})
 }
+
+// TestSetupLinkRaceSetsOnePassword: requests racing with the same link set one password between
+// them. On PostgreSQL they really run at once (each reads the link as unused before the first
+// commits), so this is what tests the check inside the statement that spends the link; SQLite's
+// single writer runs them one after the other.
+func TestSetupLinkRaceSetsOnePassword(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		for round := range 5 {
+			_, issued := invite(t, s, grievance.RolePanel, system)
+			before := auditActions(t, s)["user.setup_link_use"]
+			const n = 8
+			errs := make(chan error, n)
+			start := make(chan struct{})
+			for i := range n {
+				go func() {
+					<-start
+					_, err := s.UseSetupLink(ctx, issued.Token, fmt.Sprintf("$argon2id$racer%d", i))
+					errs <- err
+				}()
+			}
+			close(start)
+			won := 0
+			for range n {
+				switch err := <-errs; {
+				case err == nil:
+					won++
+				case !errors.Is(err, store.ErrSetupLinkUsed):
+					t.Fatalf("round %d: %v", round, err)
+				}
+			}
+			uses := auditActions(t, s)["user.setup_link_use"] - before
+			if won != 1 || uses != 1 {
+				t.Fatalf("round %d: %d requests set a password, %d uses audited; want 1", round, won, uses)
+			}
+		}
+	})
+}

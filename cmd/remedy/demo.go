@@ -25,8 +25,8 @@ func fillDemo(ctx context.Context, s *store.Store) error {
 		return fmt.Errorf("demo data: %w", err)
 	}
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "Demo data created (fictional). Staff accounts: sign in at /staff/login (handlers and")
-	fmt.Fprintln(w, "admins enrol an authenticator app at their first sign-in):")
+	fmt.Fprintln(w, "Demo data created (fictional). Staff accounts: sign in at /staff/login (everyone but the")
+	fmt.Fprintln(w, "panel member enrols an authenticator app at their first sign-in):")
 	fmt.Fprintln(w, "  ROLE\tEMAIL\tPASSWORD\tCOMPANY")
 	for _, u := range logins.Users {
 		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\n", u.Role, u.Email, u.Password, u.Member)

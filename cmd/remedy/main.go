@@ -20,7 +20,7 @@ Usage:
   remedy serve [--addr 127.0.0.1:8080] [--data ./remedy-data] [--database-url postgres://…] [--demo]
                [--trusted-proxies CIDR,…] [--tls-cert FILE --tls-key FILE] [--health-addr ADDR]
                [--max-conns N] [--max-conns-per-source N] [--min-upload-rate B/s] (remedy serve -h: all)
-  remedy user add --email E --name N --role handler|admin|member|expert|panel [--member ID]
+  remedy user add --email E --name N --role handler|admin|member|expert|panel [--member ID] [--public-url URL]
   remedy member add --name-en N [--name-ja N] [--sector S] [--brand B]… [--group-company G]… [--supplier S]…
   remedy token create --email E --name N [--days 90]
   remedy audit verify

@@ -28,6 +28,7 @@ func serveCommand(ctx context.Context, args []string) error {
 	demoData := fs.Bool("demo", false, "fill an empty data folder with fictional members, users and cases, and print the logins")
 	healthAddr := fs.String("health-addr", envOr("REMEDY_HEALTH_ADDR", ""), "also serve /livez, /readyz and /healthz alone on this address, outside the public connection caps, e.g. 127.0.0.1:8081 (env REMEDY_HEALTH_ADDR)")
 	trusted := fs.String("trusted-proxies", envOr("REMEDY_TRUSTED_PROXIES", ""), "comma-separated CIDRs or addresses of reverse proxies whose X-Forwarded-For/Forwarded and X-Forwarded-Proto are believed, e.g. 127.0.0.1/32 (env REMEDY_TRUSTED_PROXIES)")
+	publicURL := fs.String("public-url", envOr("REMEDY_PUBLIC_URL", ""), "the address users reach the platform at, e.g. https://remedy.example.org; staff set-up links start with it (default: the host each request came to) (env REMEDY_PUBLIC_URL)")
 	tlsCert := fs.String("tls-cert", envOr("REMEDY_TLS_CERT", ""), "serve HTTPS directly with this certificate file (PEM, with --tls-key) (env REMEDY_TLS_CERT)")
 	tlsKey := fs.String("tls-key", envOr("REMEDY_TLS_KEY", ""), "the private key of --tls-cert (PEM) (env REMEDY_TLS_KEY)")
 	maxConns := fs.Int("max-conns", envInt("REMEDY_MAX_CONNS", 0), "connections held open at most, in all; 0: the file limit less a reserve (env REMEDY_MAX_CONNS)")
@@ -42,7 +43,11 @@ func serveCommand(ctx context.Context, args []string) error {
 		return err
 	}
 	opts := defaults
+	var err error
 	opts.DataDir = sf.data
+	if opts.PublicURL, err = checkPublicURL(*publicURL); err != nil {
+		return err
+	}
 	opts.MinFreeBytes = *minFree << 20
 	opts.Body.MinRate, opts.Body.Grace, opts.Body.Work = *minRate, *grace, *reqTimeout
 	opts.LargeBodyBudget = *largeBudget << 20

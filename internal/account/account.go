@@ -51,6 +51,9 @@ type Handler struct {
 	Issuer string
 	// Now is the clock TOTP codes are checked against; time.Now unless a test sets it.
 	Now func() time.Time
+	// PublicURL is the platform's address as its users reach it (https://remedy.example.org),
+	// for the set-up links shown to admins and handlers; empty: the request's own host.
+	PublicURL string
 }
 
 // New makes the handler with the default sign-in budgets and hashing bound.
@@ -68,6 +71,8 @@ func (h *Handler) Register(mux web.Router) {
 	mux.HandleFunc("GET "+EnrolPath+"/qr.png", h.enrolQR)
 	mux.HandleFunc("POST "+EnrolPath, h.enrolSubmit)
 	mux.HandleFunc("POST /staff/logout", h.logout)
+	mux.HandleFunc("GET "+SetupPath+"{token}", h.setupForm)
+	mux.HandleFunc("POST "+SetupPath+"{token}", h.setupSubmit)
 	mux.HandleFunc("GET "+HomePath, h.RequireFunc(h.home))
 }
 
@@ -76,15 +81,38 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, HomeFor(u.Role), http.StatusSeeOther)
 }
 
-// RoleRequiresTOTP reports whether a role always needs the second factor: the secretariat's
-// handlers and admins. Other roles need it when an admin requires it of the user.
-func RoleRequiresTOTP(r grievance.Role) bool {
-	return r == grievance.RoleHandler || r == grievance.RoleAdmin
+// RoleRequiresTOTP reports whether a role needs the second factor. Handlers and admins always
+// do. Member companies' contacts and experts see case content, so they do too unless an admin
+// made it optional for them (optional: store.SecondFactorOptional). Panel members, who see only
+// anonymised figures, need it when an admin requires it of the user (store.TOTPState.Required).
+func RoleRequiresTOTP(r grievance.Role, optional bool) bool {
+	switch r {
+	case grievance.RoleHandler, grievance.RoleAdmin:
+		return true
+	case grievance.RoleMember, grievance.RoleExpert:
+		return !optional
+	}
+	return false
+}
+
+// roleRequiresTOTP is RoleRequiresTOTP with the admin's setting, read only for the roles it
+// concerns. A setting that cannot be read counts as "required": a database hiccup must not let
+// anyone past the second factor.
+func (h *Handler) roleRequiresTOTP(ctx context.Context, r grievance.Role) bool {
+	if r != grievance.RoleMember && r != grievance.RoleExpert {
+		return RoleRequiresTOTP(r, false)
+	}
+	optional, err := h.store.SecondFactorOptional(ctx)
+	if err != nil {
+		h.log.Error("second factor setting unreadable; requiring it", "error", err.Error())
+		return true
+	}
+	return RoleRequiresTOTP(r, optional)
 }
 
 // needsSecondFactor: a user who enrolled always uses it, even where it is optional.
-func needsSecondFactor(ss store.StaffSession) bool {
-	return ss.TOTPEnrolled || ss.TOTPRequired || RoleRequiresTOTP(ss.User.Role)
+func (h *Handler) needsSecondFactor(ctx context.Context, ss store.StaffSession) bool {
+	return ss.TOTPEnrolled || ss.TOTPRequired || h.roleRequiresTOTP(ctx, ss.User.Role)
 }
 
 type userKey struct{}
@@ -106,7 +134,7 @@ func (h *Handler) Require(roles ...grievance.Role) func(http.Handler) http.Handl
 			if !ok {
 				return
 			}
-			if needsSecondFactor(ss) && !ss.TOTPVerified {
+			if h.needsSecondFactor(r.Context(), ss) && !ss.TOTPVerified {
 				target := TOTPPath
 				if !ss.TOTPEnrolled {
 					target = EnrolPath
@@ -282,7 +310,7 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case st.Sealed != nil:
 		next = TOTPPath
-	case st.Required || RoleRequiresTOTP(u.Role):
+	case st.Required || h.roleRequiresTOTP(ctx, u.Role):
 		next = EnrolPath
 	default:
 		// Signed in: only now, never on the password alone where a second factor follows.
@@ -306,7 +334,7 @@ func (h *Handler) secondFactorPending(w http.ResponseWriter, r *http.Request) (s
 	case ss.TOTPVerified:
 		http.Redirect(w, r, HomePath, http.StatusSeeOther)
 		return ss, "", false
-	case !ss.TOTPEnrolled && needsSecondFactor(ss):
+	case !ss.TOTPEnrolled && h.needsSecondFactor(r.Context(), ss):
 		http.Redirect(w, r, EnrolPath, http.StatusSeeOther)
 		return ss, "", false
 	case !ss.TOTPEnrolled:

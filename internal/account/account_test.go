@@ -104,6 +104,7 @@ type browser struct {
 	st      *site
 	addr    string
 	cookies map[string]*http.Cookie
+	lang    string // Accept-Language, when set
 }
 
 func (st *site) browser(addr string) *browser {
@@ -117,6 +118,9 @@ func (b *browser) do(method, path string, form url.Values) *httptest.ResponseRec
 	}
 	r := httptest.NewRequest(method, path, body)
 	r.RemoteAddr = b.addr + ":40000"
+	if b.lang != "" {
+		r.Header.Set("Accept-Language", b.lang)
+	}
 	if form != nil {
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
@@ -331,8 +335,13 @@ func TestRolesAndOptionalSecondFactor(t *testing.T) {
 		wantRedirect(t, a.login("admin@example.org", pw), EnrolPath)
 		wantRedirect(t, a.do("GET", "/anyone", nil), EnrolPath)
 
-		// A member with no requirement gets in; once an admin requires it, their live session
-		// is sent to enrol.
+		// A member needs it by default (they see case content); with the admin's setting it is
+		// optional, and with no requirement of their own they get in; once an admin requires it
+		// of them, their live session is sent to enrol.
+		wantRedirect(t, st.browser("198.51.100.23").login("member@example.org", pw), EnrolPath)
+		if err := s.SetSecondFactorOptional(ctx, true, store.Actor{Role: "admin"}); err != nil {
+			t.Fatal(err)
+		}
 		m := st.browser("198.51.100.22")
 		wantRedirect(t, m.login("member@example.org", pw), HomePath)
 		if w := m.do("GET", "/anyone", nil); w.Code != 200 {
@@ -359,8 +368,12 @@ func TestUnknownEmailAndWrongPasswordLookAlike(t *testing.T) {
 		t.Fatal(err)
 	}
 	const unknown = "nobody@secretariat.example"
+	// An account still waiting for its set-up link has no password: signing in to it, with any
+	// password or none, looks like a wrong password too.
+	const pending = "pending@secretariat.example"
+	st.invite(pending, grievance.RoleHandler)
 	strip := func(body, email string) string { return strings.ReplaceAll(body, email, "EMAIL") }
-	var wrongTime, unknownTime time.Duration = time.Hour, time.Hour
+	var wrongTime, unknownTime, pendingTime time.Duration = time.Hour, time.Hour, time.Hour
 	for i := range 3 {
 		b := st.browser("198.51.100." + string(rune('1'+i)))
 		start := time.Now()
@@ -369,15 +382,21 @@ func TestUnknownEmailAndWrongPasswordLookAlike(t *testing.T) {
 		start = time.Now()
 		none := b.login(unknown, "not the password at all")
 		unknownTime = min(unknownTime, time.Since(start))
-		if wrong.Code != http.StatusUnauthorized || none.Code != wrong.Code {
-			t.Fatalf("statuses %d and %d", wrong.Code, none.Code)
+		start = time.Now()
+		unset := b.login(pending, []string{"", "not the password at all", "x"}[i])
+		pendingTime = min(pendingTime, time.Since(start))
+		if wrong.Code != http.StatusUnauthorized || none.Code != wrong.Code || unset.Code != wrong.Code {
+			t.Fatalf("statuses %d, %d and %d", wrong.Code, none.Code, unset.Code)
 		}
-		if strip(wrong.Body.String(), email) != strip(none.Body.String(), unknown) {
-			t.Fatal("an unknown email and a wrong password give different pages")
+		if strip(wrong.Body.String(), email) != strip(none.Body.String(), unknown) || strip(unset.Body.String(), pending) != strip(none.Body.String(), unknown) {
+			t.Fatal("an unknown email, a wrong password and an account with no password give different pages")
 		}
-		if len(wrong.Result().Cookies()) != 0 || len(none.Result().Cookies()) != 0 {
+		if len(wrong.Result().Cookies()) != 0 || len(none.Result().Cookies()) != 0 || len(unset.Result().Cookies()) != 0 {
 			t.Fatal("a failed sign-in set a cookie")
 		}
+	}
+	if pendingTime < wrongTime/3 {
+		t.Fatalf("an account with no password answers in %v, a wrong password in %v", pendingTime, wrongTime)
 	}
 	wantText(t, st.browser("198.51.100.9").login(unknown, "x"), http.StatusUnauthorized, "staff.login.wrong")
 	// Both verify an argon2id hash with the same parameters; without the dummy hash an unknown

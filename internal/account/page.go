@@ -14,6 +14,7 @@ var navigation = map[grievance.Role][]web.NavLink{
 	grievance.RoleHandler: {
 		{Path: "/desk", Key: "nav.desk.inbox"},
 		{Path: "/desk/intake", Key: "nav.desk.intake"},
+		{Path: "/desk/approvals", Key: "nav.desk.approvals"},
 		{Path: "/reports/annual", Key: "nav.reports.annual"},
 		{Path: "/reports/disclosure", Key: "nav.reports.disclosure"},
 	},

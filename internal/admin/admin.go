@@ -43,10 +43,13 @@ func (h *Handler) Register(mux web.Router) {
 	handle("POST /admin/users/{id}/disable", h.userDisable)
 	handle("POST /admin/users/{id}/enable", h.userEnable)
 	handle("POST /admin/users/{id}/reset-totp", h.userResetTOTP)
+	handle("POST /admin/users/{id}/setup-link", h.userSetupLink)
+	handle("POST /admin/users/{id}/password-reset", h.userPasswordReset)
 	handle("GET /admin/settings", h.settingsShow)
 	handle("POST /admin/settings/timeline", h.settingsTimeline)
 	handle("POST /admin/settings/rules", h.settingsRules)
 	handle("POST /admin/settings/register", h.settingsRegister)
+	handle("POST /admin/settings/second-factor", h.settingsSecondFactor)
 }
 
 // home sends /admin on to the first admin page.
@@ -79,7 +82,7 @@ func (f form) Err(field string) string { return f.Errors[field] }
 // fieldOrder is the order fields appear in on the admin forms, for the error summary.
 var fieldOrder = []string{
 	"name_en", "name_ja", "sector", "aliases_group_company", "aliases_brand", "aliases_supplier", "left_on",
-	"email", "display_name", "role", "member_id", "password",
+	"email", "display_name", "role", "member_id",
 }
 
 // fieldError is one line of the error summary.

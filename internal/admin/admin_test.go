@@ -6,12 +6,14 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/remedy-grievance/remedy/internal/grievance"
+	"github.com/remedy-grievance/remedy/internal/locale"
 	"github.com/remedy-grievance/remedy/internal/seal"
 	"github.com/remedy-grievance/remedy/internal/stafftest"
 	"github.com/remedy-grievance/remedy/internal/store"
@@ -118,7 +120,7 @@ func TestMemberUserNeedsAMemberAndOthersMustNotHaveOne(t *testing.T) {
 		acme := site.Member("Acme Apparel", "")
 		admin := site.SignIn(site.User(grievance.RoleAdmin, 0))
 		form := func(email, role, member string) url.Values {
-			return url.Values{"email": {email}, "display_name": {"Kim Lee"}, "role": {role}, "member_id": {member}, "password": {"violet tractor morning sandwich"}}
+			return url.Values{"email": {email}, "display_name": {"Kim Lee"}, "role": {role}, "member_id": {member}}
 		}
 
 		if got := admin.Post("/admin/users", form("nomember@example.org", "member", "")); got.Status != http.StatusUnprocessableEntity || !strings.Contains(got.Body, "Choose the member company this user acts for.") {
@@ -132,54 +134,88 @@ func TestMemberUserNeedsAMemberAndOthersMustNotHaveOne(t *testing.T) {
 		}
 
 		got := admin.Post("/admin/users", form("contact@example.org", "member", itoa(acme)))
-		if got.Status != http.StatusSeeOther {
-			t.Fatalf("member user: %d\n%s", got.Status, got.Body)
-		}
-		id := idFrom(t, got.Location, "/admin/users/")
-		u, err := s.User(ctx, id)
-		if err != nil || u.Role != grievance.RoleMember || u.MemberID != acme || u.Email != "contact@example.org" {
+		link := setupLinkOn(t, got)
+		u, err := s.User(ctx, link.id)
+		if err != nil || u.Role != grievance.RoleMember || u.MemberID != acme || u.Email != "contact@example.org" || u.PasswordSet {
 			t.Fatalf("created %+v, %v", u, err)
-		}
-		// The initial password works: it was hashed, not stored as typed.
-		hash, _ := s.UserPasswordHash(ctx, id)
-		if ok, _ := seal.VerifyPassword(hash, "violet tractor morning sandwich"); !ok || strings.Contains(hash, "violet") {
-			t.Fatal("the initial password does not verify")
 		}
 		list := admin.Get("/admin/users")
 		if !has(list.Body, "contact@example.org") || !has(list.Body, "Acme Apparel") {
 			t.Error("the user list lacks the new user or their company")
 		}
+		// The link is shown once: the user's page does not show it again.
+		if page := admin.Get("/admin/users/" + itoa(link.id)); strings.Contains(page.Body, link.token) || !has(page.Body, "has not finished setting up") {
+			t.Error("the user's page shows the link again, or not that set-up is unfinished")
+		}
 	})
 }
 
-func TestBadPasswordIsRefusedWithTheFormKept(t *testing.T) {
+// shownLink is a set-up link an admin or handler page showed.
+type shownLink struct {
+	id    int64 // the account's, from the page's form
+	token string
+	url   string
+}
+
+var linkOnPage = regexp.MustCompile(`<code class="setup-link" dir="ltr">(https?://[^<]+/staff/setup/([A-Za-z0-9_-]+))</code>`)
+var userFormAction = regexp.MustCompile(`<form method="post" action="/admin/users/(\d+)" novalidate>`)
+
+// setupLinkOn reads the link a page shows, and checks that the page may not be kept.
+func setupLinkOn(t *testing.T, got stafftest.Response) shownLink {
+	t.Helper()
+	m := linkOnPage.FindStringSubmatch(got.Body)
+	if got.Status != http.StatusOK || m == nil {
+		t.Fatalf("no set-up link shown: %d\n%.3000s", got.Status, got.Body)
+	}
+	if got.Header.Get("Cache-Control") != "no-store" {
+		t.Error("the page with the link may be cached")
+	}
+	l := shownLink{url: html.UnescapeString(m[1]), token: m[2]}
+	if a := userFormAction.FindStringSubmatch(got.Body); a != nil {
+		l.id, _ = strconv.ParseInt(a[1], 10, 64)
+	}
+	return l
+}
+
+func TestNewUserFormHasNoPasswordAndKeepsWhatWasTyped(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		site := stafftest.New(t, s)
 		admin := site.SignIn(site.User(grievance.RoleAdmin, 0))
+		if page := admin.Get("/admin/users/new"); page.Status != http.StatusOK || strings.Contains(page.Body, `type="password"`) || strings.Contains(page.Body, `name="password"`) {
+			t.Fatalf("the new user form asks the admin for a password: %d", page.Status)
+		}
+		// A password posted anyway (an old form, a crafted request) is ignored: the account has none.
 		got := admin.Post("/admin/users", url.Values{
-			"email": {"new.handler@example.org"}, "display_name": {"Nguyen Van An"}, "role": {"handler"}, "password": {"password1234"},
+			"email": {"not an address"}, "display_name": {"Nguyen Van An"}, "role": {"panel"}, "password": {"chosen by the admin 42"},
 		})
 		if got.Status != http.StatusUnprocessableEntity {
-			t.Fatalf("common password: %d", got.Status)
+			t.Fatalf("bad email: %d", got.Status)
 		}
-		for _, kept := range []string{`value="new.handler@example.org"`, `value="Nguyen Van An"`, `<option value="handler" selected>`, "This password is too common"} {
+		for _, kept := range []string{`value="not an address"`, `value="Nguyen Van An"`, `<option value="panel" selected>`, "Enter an email address like name@example.org."} {
 			if !strings.Contains(got.Body, kept) {
 				t.Errorf("the refused form lacks %q", kept)
 			}
 		}
-		if strings.Contains(got.Body, "password1234") {
-			t.Error("the refused form shows the password back")
+		link := setupLinkOn(t, admin.Post("/admin/users", url.Values{
+			"email": {"panel.member@example.org"}, "display_name": {"Nguyen Van An"}, "role": {"panel"}, "password": {"chosen by the admin 42"},
+		}))
+		hash, err := s.UserPasswordHash(ctx, link.id)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if taken, _ := s.UserEmailTaken(ctx, "new.handler@example.org"); taken {
-			t.Error("a user was created with a refused password")
+		if ok, _ := seal.VerifyPassword(hash, "chosen by the admin 42"); ok {
+			t.Fatal("the password the admin posted works")
+		}
+		if login := site.Anonymous().Post("/staff/login", url.Values{"email": {"panel.member@example.org"}, "password": {"chosen by the admin 42"}}); login.Status != http.StatusUnauthorized {
+			t.Fatalf("signing in with the admin's password: %d", login.Status)
 		}
 
 		// Japanese admins get the messages in Japanese.
-		req, _ := http.NewRequest("POST", site.URL("/admin/users"), strings.NewReader(url.Values{"email": {"x@example.org"}, "display_name": {"X"}, "role": {"panel"}, "password": {"short"}}.Encode()))
+		req, _ := http.NewRequest("POST", site.URL("/admin/users"), strings.NewReader(url.Values{"email": {""}, "display_name": {"X"}, "role": {"panel"}}.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Accept-Language", "ja")
-		if ja := admin.Send(req); ja.Status != http.StatusUnprocessableEntity || !strings.Contains(ja.Body, "12文字以上にしてください。") {
-			t.Errorf("Japanese: %d, or the password message is not in Japanese", ja.Status)
+		if ja := admin.Send(req); ja.Status != http.StatusUnprocessableEntity || !strings.Contains(ja.Body, locale.T("ja", "admin.user.email_required")) {
+			t.Errorf("Japanese: %d, or the message is not in Japanese", ja.Status)
 		}
 	})
 }

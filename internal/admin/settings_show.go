@@ -58,6 +58,9 @@ type settingsView struct {
 	RegisterThreshold    string
 	RegisterThresholdErr string
 	RegisterSaved        bool
+
+	SecondFactorOptional bool // for members and experts
+	SecondFactorSaved    bool
 }
 
 // settingsView loads the page as stored: the live timeline and the rules text in lang.
@@ -79,6 +82,9 @@ func (h *Handler) settingsView(ctx context.Context, lang string) (settingsView, 
 		return v, err
 	}
 	v.RegisterThreshold = strconv.Itoa(k)
+	if v.SecondFactorOptional, err = h.store.SecondFactorOptional(ctx); err != nil {
+		return v, err
+	}
 	if v.RulesText, err = h.store.RulesText(ctx, lang); err != nil {
 		return v, err
 	}
@@ -108,6 +114,7 @@ func (h *Handler) settingsShow(w http.ResponseWriter, r *http.Request) {
 	v.TimelineSaved = q.Get("saved") == "timeline"
 	v.RulesSaved = q.Get("saved") == "rules"
 	v.RegisterSaved = q.Get("saved") == "register"
+	v.SecondFactorSaved = q.Get("saved") == "second_factor"
 	p.Data = v
 	h.render.Render(w, http.StatusOK, "admin_settings", p)
 }

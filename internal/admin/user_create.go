@@ -1,11 +1,9 @@
 package admin
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/remedy-grievance/remedy/internal/account"
-	"github.com/remedy-grievance/remedy/internal/seal"
 )
 
 func (h *Handler) userNew(w http.ResponseWriter, r *http.Request) {
@@ -19,9 +17,10 @@ func (h *Handler) userNew(w http.ResponseWriter, r *http.Request) {
 	h.render.Render(w, http.StatusOK, "admin_user", p)
 }
 
-// userCreate adds an account with the initial password the admin chose and gives to the user
-// by a channel of their own; the user signs in with it (and enrols a second factor where one
-// is needed).
+// userCreate adds an account with no password. The admin is shown its set-up link once, to pass
+// on by a channel of their own; the user chooses their password with it, so that the admin never
+// knows it. A handler account gets no link here: it waits for another handler's approval, and
+// the approving handler is shown the link.
 func (h *Handler) userCreate(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	if err := parseForm(w, r); err != nil {
@@ -41,31 +40,22 @@ func (h *Handler) userCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := checkUser(&f, p)
-	password := r.PostFormValue("password")
-	if problem := account.ValidatePassword(password, f.Email, f.DisplayName); problem != "" {
-		f.Errors["password"] = p.T(problem)
-	}
 	if len(f.Errors) > 0 {
 		p.Data = f
 		h.render.Render(w, http.StatusUnprocessableEntity, "admin_user", p)
 		return
 	}
-	hash, err := seal.HashPassword(password, seal.DefaultPasswordParams)
-	if err != nil {
-		h.accounts.Fail(w, r, err)
-		return
-	}
 	actor := account.CurrentUser(r).Actor()
-	id, err := h.store.CreateUser(ctx, u, hash, actor)
+	id, issued, err := h.store.InviteUser(ctx, u, actor)
 	if err != nil {
 		h.accounts.Fail(w, r, err)
 		return
 	}
-	if f.RequireTOTP && !account.RoleRequiresTOTP(u.Role) {
+	if f.RequireTOTP && !account.RoleRequiresTOTP(u.Role, f.TOTPOptional) {
 		if err := h.store.SetUserTOTPRequired(ctx, id, true, actor); err != nil {
 			h.accounts.Fail(w, r, err)
 			return
 		}
 	}
-	http.Redirect(w, r, fmt.Sprintf("/admin/users/%d?done=created", id), http.StatusSeeOther)
+	h.showLink(w, r, id, "created", issued)
 }

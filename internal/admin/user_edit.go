@@ -38,16 +38,23 @@ func (h *Handler) userPage(r *http.Request, id int64) (userForm, error) {
 	f.RequireTOTP = u.TOTPRequired
 	f.Account = u
 	f.Self = u.ID == account.CurrentUser(r).ID
-	return f, nil
+	f.Setup, err = h.store.UserSetupState(r.Context(), id)
+	return f, err
 }
 
 // userDone are the results a redirect to a user's page may announce.
 var userDone = map[string]string{
-	"created":    "admin.user.done_created",
-	"saved":      "common.saved",
-	"disabled":   "admin.user.done_disabled",
-	"enabled":    "admin.user.done_enabled",
-	"reset_totp": "admin.user.done_reset_totp",
+	"created":                "admin.user.done_created",
+	"created_pending":        "admin.user.done_created_pending",
+	"setup_link":             "admin.user.done_setup_link",
+	"setup_link_pending":     "admin.user.done_link_pending",
+	"password_reset":         "admin.user.done_password_reset",
+	"password_reset_pending": "admin.user.done_link_pending",
+	"saved":                  "common.saved",
+	"disabled":               "admin.user.done_disabled",
+	"enabled":                "admin.user.done_enabled",
+	"reset_totp":             "admin.user.done_reset_totp",
+	"reset_totp_pending":     "admin.user.done_reset_totp_pending",
 }
 
 func (h *Handler) userShow(w http.ResponseWriter, r *http.Request) {
@@ -101,8 +108,11 @@ func (h *Handler) userUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	actor := account.CurrentUser(r).Actor()
 	err = h.store.UpdateUser(ctx, u, actor)
-	if errors.Is(err, store.ErrOwnAccount) {
+	if errors.Is(err, store.ErrOwnAccount) || errors.Is(err, store.ErrRoleNeedsNewAccount) {
 		f.Errors["role"] = p.T("admin.user.own_role")
+		if errors.Is(err, store.ErrRoleNeedsNewAccount) {
+			f.Errors["role"] = p.T("admin.user.role_needs_new_account")
+		}
 		p.Data = f
 		h.render.Render(w, http.StatusUnprocessableEntity, "admin_user", p)
 		return
@@ -111,8 +121,8 @@ func (h *Handler) userUpdate(w http.ResponseWriter, r *http.Request) {
 		h.accounts.Fail(w, r, err)
 		return
 	}
-	// Handlers and admins always need the second factor; the setting is for the other roles.
-	required := f.RequireTOTP && !account.RoleRequiresTOTP(u.Role)
+	// Where the role needs the second factor anyway, the per-user requirement is for other roles.
+	required := f.RequireTOTP && !account.RoleRequiresTOTP(u.Role, f.TOTPOptional)
 	if required != f.Account.TOTPRequired {
 		if err := h.store.SetUserTOTPRequired(ctx, id, required, actor); err != nil {
 			h.accounts.Fail(w, r, err)

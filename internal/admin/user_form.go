@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/remedy-grievance/remedy/internal/account"
@@ -19,8 +20,8 @@ const (
 	maxDisplayName = 100
 )
 
-// userForm is the form of a new user and of a user's page. The password is never kept: a
-// form that comes back with errors asks for it again.
+// userForm is the form of a new user and of a user's page. There is no password: users choose
+// their own through a set-up link, which the page shows once (Link) after it was made.
 type userForm struct {
 	form
 	ID           int64
@@ -35,19 +36,29 @@ type userForm struct {
 	Self         bool          // the page is the signed-in admin's own account
 	ActionError  string        // why disabling or resetting was refused
 	ActionResult string        // what the last action did, as a catalog key
+	TOTPOptional bool          // the admin's setting: optional for members and experts
+	Setup        store.SetupState
+	Link         string    // a set-up or password reset link made just now, shown this once
+	LinkExpires  time.Time // when Link stops working
 }
 
-// RoleAlwaysTOTP tells the template which roles always need the second factor.
-func (userForm) RoleAlwaysTOTP(role string) bool {
-	return account.RoleRequiresTOTP(grievance.Role(role))
+// RoleAlwaysTOTP tells the template which roles need the second factor whatever is ticked for
+// the user, under the admin's setting.
+func (f userForm) RoleAlwaysTOTP(role string) bool {
+	return account.RoleRequiresTOTP(grievance.Role(role), f.TOTPOptional)
 }
 
 func (h *Handler) newUserForm(ctx context.Context) (userForm, error) {
-	members, err := h.store.Members(ctx)
-	return userForm{Roles: grievance.StaffRoles, Members: members}, err
+	f := userForm{Roles: grievance.StaffRoles}
+	var err error
+	if f.Members, err = h.store.Members(ctx); err != nil {
+		return f, err
+	}
+	f.TOTPOptional, err = h.store.SecondFactorOptional(ctx)
+	return f, err
 }
 
-// readUserForm takes the posted fields as typed (not the password).
+// readUserForm takes the posted fields as typed.
 func readUserForm(r *http.Request, f *userForm) {
 	f.Email = strings.TrimSpace(r.PostFormValue("email"))
 	f.DisplayName = grievance.PlainName(r.PostFormValue("display_name"))

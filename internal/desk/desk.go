@@ -48,4 +48,7 @@ func (h *Handler) Register(mux web.Router) {
 	handle("POST /desk/cases/{id}/screening/question", h.screeningQuestion)
 	handle("GET /desk/intake", h.intakeForm)
 	handle("POST /desk/intake", h.intakeSubmit)
+	handle("GET /desk/approvals", h.approvalList)
+	handle("POST /desk/approvals/{id}/approve", h.approvalApprove)
+	handle("POST /desk/approvals/{id}/refuse", h.approvalRefuse)
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -66,6 +67,19 @@ func HashPassword(password string, p PasswordParams) (string, error) {
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
 		argon2.Version, p.Memory, p.Time, p.Threads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
+
+// NoPasswordHash stands in for the stored hash of an account that has no password yet (it was
+// made for a set-up link). It is a real argon2id hash, with the default parameters, of a random
+// secret that is thrown away at once: signing in to such an account does the same work as a
+// wrong password and fails the same way, so neither the answer nor its timing tells that the
+// account is still waiting for its set-up.
+var NoPasswordHash = sync.OnceValue(func() string {
+	h, err := HashPassword(rand.Text()+rand.Text(), DefaultPasswordParams)
+	if err != nil {
+		panic(err)
+	}
+	return h
+})
 
 // VerifyPassword checks password against an encoded hash from HashPassword,
 // using the parameters recorded in it. A wrong password is (false, nil); a

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -76,6 +77,8 @@ var rules = map[string]access{
 	"GET /staff/enrol/qr.png":        signedIn,
 	"POST /staff/enrol":              signedIn,
 	"POST /staff/logout":             signOut,
+	"GET /staff/setup/{token}":       public,
+	"POST /staff/setup/{token}":      public,
 	"GET /staff":                     signedIn,
 
 	"GET /desk":                                         handler,
@@ -97,6 +100,9 @@ var rules = map[string]access{
 	"POST /desk/cases/{id}/screening/question":          handler,
 	"GET /desk/intake":                                  handler,
 	"POST /desk/intake":                                 handler,
+	"GET /desk/approvals":                               handler,
+	"POST /desk/approvals/{id}/approve":                 handler,
+	"POST /desk/approvals/{id}/refuse":                  handler,
 
 	"GET /member":                            member,
 	"GET /member/referrals/{id}":             member,
@@ -114,24 +120,27 @@ var rules = map[string]access{
 	"POST /expert/cases/{id}/findings":              expert,
 	"POST /expert/cases/{id}/referrals/{rid}/stage": expert,
 
-	"GET /admin":                        admin,
-	"GET /admin/members":                admin,
-	"GET /admin/members/new":            admin,
-	"POST /admin/members":               admin,
-	"GET /admin/members/{id}":           admin,
-	"POST /admin/members/{id}":          admin,
-	"GET /admin/users":                  admin,
-	"GET /admin/users/new":              admin,
-	"POST /admin/users":                 admin,
-	"GET /admin/users/{id}":             admin,
-	"POST /admin/users/{id}":            admin,
-	"POST /admin/users/{id}/disable":    admin,
-	"POST /admin/users/{id}/enable":     admin,
-	"POST /admin/users/{id}/reset-totp": admin,
-	"GET /admin/settings":               admin,
-	"POST /admin/settings/timeline":     admin,
-	"POST /admin/settings/rules":        admin,
-	"POST /admin/settings/register":     admin,
+	"GET /admin":                            admin,
+	"GET /admin/members":                    admin,
+	"GET /admin/members/new":                admin,
+	"POST /admin/members":                   admin,
+	"GET /admin/members/{id}":               admin,
+	"POST /admin/members/{id}":              admin,
+	"GET /admin/users":                      admin,
+	"GET /admin/users/new":                  admin,
+	"POST /admin/users":                     admin,
+	"GET /admin/users/{id}":                 admin,
+	"POST /admin/users/{id}":                admin,
+	"POST /admin/users/{id}/disable":        admin,
+	"POST /admin/users/{id}/enable":         admin,
+	"POST /admin/users/{id}/reset-totp":     admin,
+	"POST /admin/users/{id}/setup-link":     admin,
+	"POST /admin/users/{id}/password-reset": admin,
+	"GET /admin/settings":                   admin,
+	"POST /admin/settings/timeline":         admin,
+	"POST /admin/settings/rules":            admin,
+	"POST /admin/settings/register":         admin,
+	"POST /admin/settings/second-factor":    admin,
 
 	"GET /register":                 public,
 	"GET /statistics":               public,
@@ -163,7 +172,7 @@ func TestEveryRouteHasAnAccessRule(t *testing.T) {
 // declared no conflict. A fresh world is made for each route, so that one route's effect (an
 // expert removed, a user disabled) cannot change what another route is tested against.
 type world struct {
-	caseID, refA, refB, fileA, noteID, memberA, userID, expertID int64
+	caseID, refA, refB, fileA, noteID, memberA, userID, expertID, approvalID int64
 }
 
 type actors struct {
@@ -218,6 +227,12 @@ func newWorld(t *testing.T, site *stafftest.Site, a actors, memberA, memberB int
 		t.Fatal(err)
 	}
 	w.userID = site.User(grievance.RolePanel, 0).ID // a throwaway account for the admin's user routes
+	// A new handler account the admin asked for, waiting for a handler's approval.
+	_, issued, err := s.InviteUser(ctx, store.User{Email: fmt.Sprintf("new-handler-%d@example.org", f.CaseID), DisplayName: "New handler", Role: grievance.RoleHandler}, a.admin.Actor())
+	if err != nil || !issued.Pending() {
+		t.Fatalf("handler invitation: %+v, %v", issued, err)
+	}
+	w.approvalID = issued.ApprovalID
 	return w
 }
 
@@ -232,9 +247,11 @@ func (w world) path(pattern string) string {
 		id = w.memberA
 	case strings.HasPrefix(p, "/admin/users/"):
 		id = w.userID
+	case strings.HasPrefix(p, "/desk/approvals/"):
+		id = w.approvalID
 	}
 	n := func(v int64) string { return strconv.FormatInt(v, 10) }
-	p = strings.NewReplacer("{id}", n(id), "{rid}", n(w.refA), "{fid}", n(w.fileA), "{mid}", n(w.noteID), "{uid}", n(w.expertID), "{$}", "").Replace(p)
+	p = strings.NewReplacer("{id}", n(id), "{rid}", n(w.refA), "{fid}", n(w.fileA), "{mid}", n(w.noteID), "{uid}", n(w.expertID), "{token}", "no-such-link", "{$}", "").Replace(p)
 	switch p {
 	case "/static/":
 		return "/static/app.css"

@@ -10,6 +10,10 @@ import (
 // Options are the operator's settings for how the server meets the network. The zero value is
 // usable (no trusted proxies, no data folder check); DefaultOptions gives the serving defaults.
 type Options struct {
+	// PublicURL is the platform's address as its users reach it (https://remedy.example.org): the
+	// set-up links shown to admins and handlers start with it. Empty: the request's own host.
+	PublicURL string
+
 	// DataDir is checked by readiness: writable, with at least MinFreeBytes free.
 	DataDir      string
 	MinFreeBytes uint64

@@ -52,6 +52,7 @@ func RoutesWith(s *store.Store, log *slog.Logger, o Options) *Router {
 	api.New(s, log, guard).Register(r)
 	intake.New(s, render, guard, log).Register(r)
 	accounts := account.New(s, render, log)
+	accounts.PublicURL = o.PublicURL
 	accounts.Register(r)
 	desk.New(s, render, accounts).Register(r)
 	member.New(s, render, accounts).Register(r)

@@ -224,3 +224,28 @@ func (s *Store) RulesTextLanguages(ctx context.Context) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+const secondFactorOptionalKey = "accounts.second_factor_optional"
+
+// SecondFactorOptional reports whether an admin made the second factor optional for member
+// companies' contacts and experts. By default it is required of them, as of handlers and admins:
+// they see case content too. Handlers and admins always need it whatever this says.
+func (s *Store) SecondFactorOptional(ctx context.Context) (bool, error) {
+	var v string
+	err := s.read.QueryRowContext(ctx, s.q(`SELECT value FROM settings WHERE key = ?`), secondFactorOptionalKey).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return v == "true", err
+}
+
+// SetSecondFactorOptional makes the second factor optional (or required again) for member
+// companies' contacts and experts. Those who enrolled keep using it either way.
+func (s *Store) SetSecondFactorOptional(ctx context.Context, optional bool, actor Actor) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.putSetting(ctx, tx, secondFactorOptionalKey, strconv.FormatBool(optional), s.now()); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, actor, "settings.second_factor", 0, map[string]any{"optional_for_members_and_experts": optional})
+	})
+}

@@ -247,24 +247,27 @@ func (s *Store) SetUserTOTP(ctx context.Context, userID int64, sealed []byte, co
 	})
 }
 
-// ResetUserTOTP removes a user's second factor, recovery codes and sessions (an admin's help
-// for someone who lost their device and codes); they enrol again at their next sign-in.
+// ResetUserTOTP removes a user's second factor, recovery codes and sessions at once; they enrol
+// again at their next sign-in. The admin's page goes through RequestTOTPReset, which asks a
+// handler's approval where one is needed; this is the reset itself.
 func (s *Store) ResetUserTOTP(ctx context.Context, userID int64, actor Actor) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE users SET totp_secret_sealed = NULL, totp_last_step = NULL WHERE id = ?`), userID)
-		if err != nil {
+	return s.inTx(ctx, func(tx *sql.Tx) error { return s.resetTOTP(ctx, tx, userID, actor) })
+}
+
+func (s *Store) resetTOTP(ctx context.Context, tx *sql.Tx, userID int64, actor Actor) error {
+	res, err := tx.ExecContext(ctx, s.q(`UPDATE users SET totp_secret_sealed = NULL, totp_last_step = NULL WHERE id = ?`), userID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	for _, q := range []string{`DELETE FROM staff_recovery_codes WHERE user_id = ?`, `DELETE FROM staff_sessions WHERE user_id = ?`} {
+		if _, err := tx.ExecContext(ctx, s.q(q), userID); err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
-		}
-		for _, q := range []string{`DELETE FROM staff_recovery_codes WHERE user_id = ?`, `DELETE FROM staff_sessions WHERE user_id = ?`} {
-			if _, err := tx.ExecContext(ctx, s.q(q), userID); err != nil {
-				return err
-			}
-		}
-		return s.appendAudit(ctx, tx, actor, "user.totp_reset", 0, map[string]any{"user": userID})
-	})
+	}
+	return s.appendAudit(ctx, tx, actor, "user.totp_reset", 0, map[string]any{"user": userID})
 }
 
 // SetUserTOTPRequired makes the second factor mandatory (or optional again) for a user whose

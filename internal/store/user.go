@@ -24,8 +24,25 @@ type User struct {
 // Actor is the user as the audit log and the rules see them.
 func (u User) Actor() Actor { return Actor{Role: string(u.Role), UserID: u.ID, MemberID: u.MemberID} }
 
-// CreateUser adds an account; the password arrives already hashed with argon2id.
+// CreateUser adds an account; the password arrives already hashed with argon2id. Accounts made
+// from the admin's pages have no password and a set-up link instead (InviteUser); this is for
+// the demo, the tests and imports of accounts that already have one.
 func (s *Store) CreateUser(ctx context.Context, u User, passwordHash string, actor Actor) (int64, error) {
+	if passwordHash == "" {
+		return 0, errors.New("an account made with CreateUser has a password; InviteUser makes one without")
+	}
+	var id int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		id, err = s.insertUser(ctx, tx, u, passwordHash, actor)
+		return err
+	})
+	return id, err
+}
+
+// insertUser adds an account with its audit entry. An empty passwordHash is an account with no
+// usable password until its set-up link is used.
+func (s *Store) insertUser(ctx context.Context, tx *sql.Tx, u User, passwordHash string, actor Actor) (int64, error) {
 	if !u.Role.IsStaffRole() {
 		return 0, errors.New("unknown role " + string(u.Role))
 	}
@@ -33,15 +50,12 @@ func (s *Store) CreateUser(ctx context.Context, u User, passwordHash string, act
 		return 0, errors.New("a member user belongs to exactly one member company, and only member users do")
 	}
 	var id int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, s.q(`INSERT INTO users (email, display_name, role, member_id, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
-			strings.ToLower(strings.TrimSpace(u.Email)), u.DisplayName, string(u.Role), nullInt(u.MemberID), passwordHash, utc(s.now())).Scan(&id)
-		if err != nil {
-			return err
-		}
-		return s.appendAudit(ctx, tx, actor, "user.create", 0, map[string]any{"user": id, "role": u.Role})
-	})
-	return id, err
+	err := tx.QueryRowContext(ctx, s.q(`INSERT INTO users (email, display_name, role, member_id, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
+		strings.ToLower(strings.TrimSpace(u.Email)), u.DisplayName, string(u.Role), nullInt(u.MemberID), passwordHash, utc(s.now())).Scan(&id)
+	if err != nil {
+		return 0, err
+	}
+	return id, s.appendAudit(ctx, tx, actor, "user.create", 0, map[string]any{"user": id, "role": u.Role, "password": passwordHash != ""})
 }
 
 const userColumns = `u.id, u.email, u.display_name, u.role, COALESCE(u.member_id, 0), u.created_at`
@@ -62,10 +76,15 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
 	return scanUser(s.read.QueryRowContext(ctx, s.q(`SELECT `+userColumns+` FROM users u WHERE u.email = ? AND u.disabled_at IS NULL`), strings.ToLower(strings.TrimSpace(email))))
 }
 
-// UserPasswordHash returns the stored argon2id hash for a login check.
+// UserPasswordHash returns the stored argon2id hash for a login check. An account that has no
+// password yet answers seal.NoPasswordHash, which no password verifies against, so that signing
+// in to it takes the same path and time as a wrong password.
 func (s *Store) UserPasswordHash(ctx context.Context, userID int64) (string, error) {
 	var h string
 	err := s.read.QueryRowContext(ctx, s.q(`SELECT password_hash FROM users WHERE id = ?`), userID).Scan(&h)
+	if err == nil && h == "" {
+		h = seal.NoPasswordHash()
+	}
 	return h, err
 }
 

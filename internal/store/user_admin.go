@@ -19,6 +19,7 @@ type UserRow struct {
 	DisabledAt   time.Time // zero while the account works
 	TOTPEnrolled bool      // the user has a second factor
 	TOTPRequired bool      // an admin requires one (handlers and admins always need one anyway)
+	PasswordSet  bool      // the user chose a password through their set-up link
 }
 
 // Disabled reports whether the account is disabled.
@@ -28,12 +29,12 @@ func (u UserRow) Disabled() bool { return !u.DisabledAt.IsZero() }
 // another admin must do it, so that the platform is never left without one by mistake.
 var ErrOwnAccount = errors.New("an administrator cannot do this to their own account")
 
-const userRowColumns = userColumns + `, u.disabled_at, u.totp_secret_sealed IS NOT NULL, u.totp_required`
+const userRowColumns = userColumns + `, u.disabled_at, u.totp_secret_sealed IS NOT NULL, u.totp_required, u.password_hash <> ''`
 
 func scanUserRow(row interface{ Scan(...any) error }) (UserRow, error) {
 	var r UserRow
 	var disabled sql.NullTime
-	u, err := scanUser(extraScan{row: row, extra: []any{&disabled, &r.TOTPEnrolled, &r.TOTPRequired}})
+	u, err := scanUser(extraScan{row: row, extra: []any{&disabled, &r.TOTPEnrolled, &r.TOTPRequired, &r.PasswordSet}})
 	r.User = u
 	r.DisabledAt = disabled.Time
 	return r, err
@@ -72,7 +73,8 @@ func (s *Store) UserEmailTaken(ctx context.Context, email string) (bool, error) 
 // UpdateUser changes an account's display name, role and member company (u.ID says which; the
 // email, the login, stays). A change of role or company ends the user's sessions, so that
 // nobody keeps a page open with powers they no longer have. An admin cannot change their own
-// role (ErrOwnAccount).
+// role (ErrOwnAccount), and no account is changed into a role that sees case content
+// (ErrRoleNeedsNewAccount): that would pass by the handler approval new handler accounts need.
 func (s *Store) UpdateUser(ctx context.Context, u User, actor Actor) error {
 	if !u.Role.IsStaffRole() {
 		return errors.New("unknown role " + string(u.Role))
@@ -93,6 +95,9 @@ func (s *Store) UpdateUser(ctx context.Context, u User, actor Actor) error {
 		changed := role != string(u.Role) || member != u.MemberID
 		if changed && u.ID == actor.UserID {
 			return ErrOwnAccount
+		}
+		if role != string(u.Role) && seesCaseContent(u.Role) {
+			return ErrRoleNeedsNewAccount
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE users SET display_name = ?, role = ?, member_id = ? WHERE id = ?`),
 			strings.TrimSpace(u.DisplayName), string(u.Role), nullInt(u.MemberID), u.ID); err != nil {

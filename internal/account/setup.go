@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/remedy-grievance/remedy/internal/seal"
 	"github.com/remedy-grievance/remedy/internal/store"
 	"github.com/remedy-grievance/remedy/internal/web"
 )
@@ -124,7 +123,14 @@ func (h *Handler) setupSubmit(w http.ResponseWriter, r *http.Request) {
 		h.render.Render(w, http.StatusUnprocessableEntity, "staff_setup", p)
 		return
 	}
-	hash, err := seal.HashPassword(password, seal.DefaultPasswordParams)
+	hash, err := h.Hashing.Hash(ctx, password)
+	if errors.Is(err, ErrBusy) {
+		w.Header().Set("Retry-After", "5")
+		v.PasswordErr = p.T("staff.login.busy")
+		p.Data = v
+		h.render.Render(w, http.StatusServiceUnavailable, "staff_setup", p)
+		return
+	}
 	if err != nil {
 		h.serverError(w, r, err)
 		return
@@ -156,6 +162,8 @@ func (h *Handler) setupSubmit(w http.ResponseWriter, r *http.Request) {
 		next = TOTPPath
 	case st.Required || h.roleRequiresTOTP(ctx, l.User.Role):
 		next = EnrolPath
+	default:
+		h.trustDevice(w, r, l.User.Email)
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }

@@ -134,7 +134,20 @@ func TestMemberUserNeedsAMemberAndOthersMustNotHaveOne(t *testing.T) {
 		}
 
 		got := admin.Post("/admin/users", form("contact@example.org", "member", itoa(acme)))
-		link := setupLinkOn(t, got)
+		if linkOnPage.MatchString(got.Body) || !has(got.Body, "needs another case handler's approval") {
+			t.Fatalf("the admin got a member contact's link without a handler's approval:\n%.2000s", got.Body)
+		}
+		handler := site.SignIn(site.User(grievance.RoleHandler, 0))
+		m := approvalForm.FindStringSubmatch(handler.Get("/desk/approvals").Body)
+		if m == nil {
+			t.Fatal("no approval waits for the new member contact")
+		}
+		link := setupLinkOn(t, handler.Post("/desk/approvals/"+m[1]+"/approve", nil))
+		byEmail, err := s.UserByEmail(ctx, "contact@example.org")
+		if err != nil {
+			t.Fatal(err)
+		}
+		link.id = byEmail.ID
 		u, err := s.User(ctx, link.id)
 		if err != nil || u.Role != grievance.RoleMember || u.MemberID != acme || u.Email != "contact@example.org" || u.PasswordSet {
 			t.Fatalf("created %+v, %v", u, err)

@@ -172,3 +172,24 @@ func TestRoleCannotBeRaisedIntoCaseContent(t *testing.T) {
 		t.Fatalf("role is now %s", u.Role)
 	}
 }
+
+// Every role that reads case content waits for a handler before its first link exists; the
+// panel, which sees only public figures, does not.
+func TestNewAccountsThatSeeCaseContentWaitForAHandler(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		site := stafftest.New(t, s)
+		acme := site.Member("Acme Apparel", "")
+		admin := site.SignIn(site.User(grievance.RoleAdmin, 0))
+		for _, tc := range []struct {
+			role, member string
+			waits        bool
+		}{
+			{"handler", "", true}, {"member", itoa(acme), true}, {"expert", "", true}, {"panel", "", false}, {"admin", "", false},
+		} {
+			got := admin.Post("/admin/users", url.Values{"email": {tc.role + "@new.example.org"}, "display_name": {"Kim Lee"}, "role": {tc.role}, "member_id": {tc.member}})
+			if shown := linkOnPage.MatchString(got.Body); got.Status != http.StatusOK || shown == tc.waits {
+				t.Errorf("%s: %d, link shown to the admin: %v", tc.role, got.Status, shown)
+			}
+		}
+	})
+}

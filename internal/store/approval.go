@@ -17,7 +17,7 @@ import (
 type ApprovalKind string
 
 const (
-	ApprovalSetup         ApprovalKind = ApprovalKind(SetupAccount)       // a handler account's set-up link
+	ApprovalSetup         ApprovalKind = ApprovalKind(SetupAccount)       // a new account's set-up link, for a role that sees case content
 	ApprovalPasswordReset ApprovalKind = ApprovalKind(SetupPasswordReset) // a handler's password reset link
 	ApprovalTOTPReset     ApprovalKind = "totp_reset"                     // removing the second factor of an account that sees case content
 )
@@ -40,14 +40,16 @@ func seesCaseContent(r grievance.Role) bool {
 
 // needsApproval says whether what actor asks for on an account of role waits for a handler. The
 // operator on the server (remedy user add: the system) needs no approval: that is how the first
-// handler is made. Set-up and password reset links wait for handler accounts; a second-factor
-// reset waits for every account that sees case content, since an admin who could reset both the
-// password and the second factor of an expert's account could become that expert.
+// handler is made. A new account's set-up link and a second-factor reset wait for every account
+// that sees case content: an admin who could set up a member company's contact for themselves
+// would read that company's referrals, and one who could reset both the password and the second
+// factor of an expert's account could become that expert. Password reset links (which keep the
+// second factor) wait for handler accounts.
 func needsApproval(kind ApprovalKind, role grievance.Role, actor Actor) bool {
 	if actor.Role == string(grievance.RoleSystem) {
 		return false
 	}
-	if kind == ApprovalTOTPReset {
+	if kind == ApprovalTOTPReset || kind == ApprovalSetup {
 		return seesCaseContent(role)
 	}
 	return role == grievance.RoleHandler

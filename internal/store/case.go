@@ -58,6 +58,19 @@ func (s *Store) CreateCase(ctx context.Context, r grievance.Report, actor Actor)
 	return s.createCase(ctx, r, actor, nil)
 }
 
+// CreateCaseWithNote files a report a handler took down with the handler's own notes as an
+// internal note of the case, in the same transaction: the reporter's words stay the report's
+// (what the reporter's page shows), the staff's stay the secretariat's. An empty note adds none.
+func (s *Store) CreateCaseWithNote(ctx context.Context, r grievance.Report, actor Actor, note string) (Filed, error) {
+	if note == "" {
+		return s.CreateCase(ctx, r, actor)
+	}
+	return s.createCase(ctx, r, actor, func(tx *sql.Tx, f Filed, key *seal.CaseKey) error {
+		_, err := s.insertMessage(ctx, tx, key, NewMessage{CaseID: f.CaseID, Thread: ThreadInternal, Author: actor, Body: note})
+		return err
+	})
+}
+
 // createCase files a report; then, if set, runs in the filing's transaction, so that what it
 // writes (a form's one-time token, a handler's note) exists exactly when the case does.
 func (s *Store) createCase(ctx context.Context, r grievance.Report, actor Actor, then func(tx *sql.Tx, f Filed, key *seal.CaseKey) error) (Filed, error) {

@@ -68,7 +68,11 @@ func (h *Handler) followupLoginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	web.SetCookie(w, r, &http.Cookie{Name: sessionCookie, Value: token, Path: "/follow-up", SameSite: http.SameSiteStrictMode})
-	http.Redirect(w, r, "/follow-up/case", http.StatusSeeOther)
+	to := "/follow-up/case"
+	if _, err := r.Cookie(draftCookie); err == nil {
+		to += "#f-body" // a kept message waits in the form, far down a phone's screen
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
 // liveSessionCase is the case the request's session opens, if it is still live; it answers

@@ -84,6 +84,14 @@ func (h *Handler) createReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang = requestLanguage(r, body.Language)
+	once, hasKey, ok := idempotencyKey(r, body)
+	if !ok {
+		writeError(w, http.StatusBadRequest, lang, "idempotency_key_invalid", nil)
+		return
+	}
+	if hasKey && h.filingRepeat(w, r, lang, once) {
+		return
+	}
 	rep := body.report()
 	rep.Normalize()
 	fields := grievance.FieldErrors{}
@@ -114,7 +122,16 @@ func (h *Handler) createReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	web.ShareableCopies(rep.Attachments)
-	filed, err := h.store.CreateCase(r.Context(), rep, store.Actor{Role: string(grievance.RoleReporter)})
+	actor := store.Actor{Role: string(grievance.RoleReporter)}
+	var filed store.Filed
+	if hasKey {
+		filed, err = h.store.CreateCaseOnce(r.Context(), rep, actor, once)
+	} else {
+		filed, err = h.store.CreateCase(r.Context(), rep, actor)
+	}
+	if errors.Is(err, store.ErrFilingTokenUsed) && h.filingRepeat(w, r, lang, once) { // sent twice at once
+		return
+	}
 	var fe grievance.FieldErrors
 	if errors.As(err, &fe) {
 		writeError(w, http.StatusBadRequest, lang, "invalid_report", fe)

@@ -37,6 +37,7 @@ type caseView struct {
 	RemedyTypes []grievance.RemedyType
 	Posted      *posted
 	Saved       bool
+	AfterEnd    time.Time // the reporter wrote after the case ended, and no handler has dealt with it
 }
 
 // caseMove is one form of the action area: a move the rules allow a handler now, with the
@@ -180,6 +181,9 @@ func (h *Handler) loadCase(r *http.Request, caseID int64, lang string) (*caseVie
 	v := &caseView{
 		Case: c, Now: h.store.Now(), MemberName: map[int64]string{}, Languages: locale.Languages(),
 		Outcomes: grievance.Outcomes, NotAccepted: grievance.NotAcceptedReasons, RemedyTypes: grievance.RemedyTypes,
+	}
+	if v.AfterEnd, err = h.store.AfterEndMessage(ctx, caseID); err != nil {
+		return nil, err
 	}
 	for _, m := range members {
 		v.MemberName[m.ID] = m.DisplayName(lang)

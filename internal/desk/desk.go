@@ -34,6 +34,7 @@ func (h *Handler) Register(mux web.Router) {
 	handle("GET /desk/cases/{id}", h.caseShow)
 	handle("POST /desk/cases/{id}/identity", h.caseIdentity)
 	handle("POST /desk/cases/{id}/stage", h.caseStage)
+	handle("POST /desk/cases/{id}/after-end", h.afterEndHandled)
 	handle("POST /desk/cases/{id}/referrals/{rid}/stage", h.referralStage)
 	handle("POST /desk/cases/{id}/referrals/{rid}/monitoring", h.monitoringCreate)
 	handle("POST /desk/cases/{id}/messages", h.messageCreate)

@@ -28,6 +28,7 @@ type inboxView struct {
 	Referral   []grievance.ReferralStage
 	MemberName map[int64]string
 	Bulk       bulkView
+	AfterEnd   []store.AfterEndCase // ended cases whose reporter wrote since, listed above the others
 }
 
 type stageTab struct {
@@ -109,6 +110,10 @@ func withQuery(q url.Values, key, value string) string {
 	return "/desk?" + c.Encode()
 }
 
+// afterEndListed bounds the list of ended cases whose reporter wrote: more than a page's worth
+// waiting is a backlog the handlers see at once, and the list says so.
+const afterEndListed = 50
+
 func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var bulk bulkView
@@ -137,6 +142,12 @@ func (h *Handler) showInbox(w http.ResponseWriter, r *http.Request, q url.Values
 		Form: q, Inbox: in, Members: members, Countries: web.Countries(p.Lang),
 		Languages: locale.Languages(), Categories: grievance.Categories, Urgencies: grievance.Urgencies,
 		Referral: grievance.ReferralStages, MemberName: map[int64]string{}, Bulk: bulk,
+	}
+	// A reporter who writes after their case ended is heard whatever the filter: the case shows
+	// above the list until a handler marks it handled (afterEndHandled).
+	if v.AfterEnd, err = h.store.AfterEndCases(r.Context(), afterEndListed); err != nil {
+		h.accounts.Fail(w, r, err)
+		return
 	}
 	for _, m := range members {
 		v.MemberName[m.ID] = m.DisplayName(p.Lang)

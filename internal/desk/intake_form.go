@@ -43,6 +43,7 @@ type intakeValues struct {
 	RemedySought                                                              string
 	RaisedElsewhere                                                           bool
 	RaisedElsewhereWhere                                                      string
+	StaffNote                                                                 string // the handler's own notes: an internal note, never the reporter's
 }
 
 func intakeFromForm(f url.Values) intakeValues {
@@ -54,6 +55,7 @@ func intakeFromForm(f url.Values) intakeValues {
 		Categories: f["categories"], Description: f.Get("description"), PeopleAffected: f.Get("people_affected"),
 		VulnerableGroups: f["vulnerable_groups"], Urgency: f.Get("urgency"), FearsRetaliation: yes("fears_retaliation"),
 		RemedySought: f.Get("remedy_sought"), RaisedElsewhere: yes("raised_elsewhere"), RaisedElsewhereWhere: f.Get("raised_elsewhere_where"),
+		StaffNote: f.Get("staff_note"),
 	}
 	for i := range v.Companies {
 		v.Companies[i] = intakeCompany{
@@ -157,7 +159,7 @@ func (f *intakeView) report() (grievance.Report, map[string]string) {
 // intakeFieldOrder is the order of the form, for the error summary, with each field's anchor.
 var intakeFieldOrder = []string{"channel", "language", "reporter_type", "identity_name", "identity_contact", "preferred_contact",
 	"companies", "relation", "country", "site", "when_happened", "categories", "description", "people_affected",
-	"vulnerable_groups", "urgency", "remedy_sought", "raised_elsewhere_where", "attachments"}
+	"vulnerable_groups", "urgency", "remedy_sought", "raised_elsewhere_where", "staff_note", "attachments"}
 
 // setErrors translates problem codes and builds the summary in form order. A company row's
 // problems are keyed companies[i]…; they show beside their row and once in the summary.

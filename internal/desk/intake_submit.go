@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/remedy-grievance/remedy/internal/account"
 	"github.com/remedy-grievance/remedy/internal/grievance"
@@ -52,10 +53,16 @@ func (h *Handler) intakeSubmit(w http.ResponseWriter, r *http.Request) {
 			problems[k] = v
 		}
 	}
+	// The handler's notes are kept apart from the reporter's words: an internal note of the
+	// case, filed with it, which the reporter's page never shows.
+	note := strings.TrimSpace(grievance.NormalizeNewlines(f.Values.StaffNote))
+	if utf8.RuneCountInString(note) > grievance.DefaultLimits.TextRunes {
+		problems["staff_note"] = "too_long"
+	}
 	var filed store.Filed
 	if len(problems) == 0 {
 		web.ShareableCopies(rep.Attachments)
-		filed, err = h.store.CreateCase(r.Context(), rep, account.CurrentUser(r).Actor())
+		filed, err = h.store.CreateCaseWithNote(r.Context(), rep, account.CurrentUser(r).Actor(), note)
 		var fe grievance.FieldErrors
 		switch {
 		case errors.As(err, &fe):

@@ -76,6 +76,15 @@ func (h *Handler) followupCase(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
+	// A message kept when the session ran out waits in the form, unsent, for the reporter to
+	// check and send.
+	if v.Draft, err = h.keptDraft(r, id); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	if v.Draft != "" {
+		v.Notice = "case.draft_restored"
+	}
 	p := web.NewPage(r, "followup.title")
 	p.Title = p.T("case.title", v.Case.Reference)
 	p.Data = v

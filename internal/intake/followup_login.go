@@ -22,7 +22,11 @@ type loginView struct {
 func (h *Handler) followupLogin(w http.ResponseWriter, r *http.Request) {
 	p := web.NewPage(r, "followup.title")
 	v := loginView{}
-	if r.URL.Query().Get("expired") != "" {
+	switch r.URL.Query().Get("expired") {
+	case "":
+	case "kept":
+		v.Error = p.T("followup.draft_kept")
+	default:
 		v.Error = p.T("followup.expired")
 	}
 	p.Data = v
@@ -64,7 +68,22 @@ func (h *Handler) followupLoginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	web.SetCookie(w, r, &http.Cookie{Name: sessionCookie, Value: token, Path: "/follow-up", SameSite: http.SameSiteStrictMode})
-	http.Redirect(w, r, "/follow-up/case", http.StatusSeeOther)
+	to := "/follow-up/case"
+	if _, err := r.Cookie(draftCookie); err == nil {
+		to += "#f-body" // a kept message waits in the form, far down a phone's screen
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// liveSessionCase is the case the request's session opens, if it is still live; it answers
+// nothing, so that the caller may.
+func (h *Handler) liveSessionCase(r *http.Request) (int64, bool) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return 0, false
+	}
+	id, err := h.store.ReporterSessionCase(r.Context(), c.Value)
+	return id, err == nil
 }
 
 // sessionCase is the case the request's session opens; it sends the reporter back to the login
@@ -91,6 +110,7 @@ func (h *Handler) followupLogout(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		h.store.DeleteReporterSession(r.Context(), c.Value)
 	}
+	h.dropDraft(w, r)
 	web.ClearCookie(w, r, sessionCookie, "/follow-up", http.SameSiteStrictMode)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }

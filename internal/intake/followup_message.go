@@ -10,9 +10,15 @@ import (
 	"github.com/remedy-grievance/remedy/internal/web"
 )
 
+// followupMessage sends the reporter's message — at any stage, also after the case has ended
+// (the desk then sees it: store.markAfterEnd). A message sent after the session ran out is kept
+// for the next sign-in (followup_draft.go).
 func (h *Handler) followupMessage(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.sessionCase(w, r)
+	id, ok := h.liveSessionCase(r)
 	if !ok {
+		if !h.keepDraft(w, r) {
+			h.sessionCase(w, r) // sends them to sign in (again)
+		}
 		return
 	}
 	values, files, fileProblem := web.ReadForm(w, r)
@@ -56,5 +62,6 @@ func (h *Handler) followupMessage(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
+	h.dropDraft(w, r)
 	http.Redirect(w, r, "/follow-up/case?done=sent#messages", http.StatusSeeOther)
 }

@@ -165,19 +165,25 @@ func TestClosedCaseShowsItsOutcome(t *testing.T) {
 
 var progressList = regexp.MustCompile(`(?s)<dl class="stages" id="progress">(.*?)</dl>`)
 
-// TestAcceptedCaseShowsEachCompanysProgress: a case referred to two companies shows one line per
-// company with its own stage, names neither company and shows nothing shared with or written by
-// them.
+// TestAcceptedCaseShowsEachCompanysProgress: a case referred to several companies shows one line
+// per company with its own stage in plain words, each company the reporter named by the name they
+// typed — a member found through one of its aliases by the alias, never the member's own name —
+// and a company the secretariat added with no name at all; nothing shared with or written by
+// the companies.
 func TestAcceptedCaseShowsEachCompanysProgress(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		for _, name := range []string{"Sakura Apparel", "Fujimi Foods"} {
-			if _, err := s.CreateMember(ctx, store.Member{NameEN: name, Sector: "apparel"}, store.Actor{Role: "system"}); err != nil {
+		for _, m := range []store.Member{
+			{NameEN: "Sakura Apparel", Sector: "apparel"},
+			{NameEN: "Kiso Holdings", Sector: "apparel", Aliases: []store.MemberAlias{{Kind: "supplier", Name: "Fujimi Sewing"}}},
+			{NameEN: "Gamma Group", Sector: "food"},
+		} {
+			if _, err := s.CreateMember(ctx, m, store.Actor{Role: "system"}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		w := newSite(t, s)
-		fields := append(validFields(), [2]string{"company_1_name", "Fujimi Foods"}, [2]string{"company_1_relation", "supplier"})
+		fields := append(validFields(), [2]string{"company_1_name", "Fujimi Sewing"}, [2]string{"company_1_relation", "supplier"})
 		for i := range fields {
 			if fields[i][0] == "company_0_name" {
 				fields[i][1] = "Sakura Apparel"
@@ -185,27 +191,50 @@ func TestAcceptedCaseShowsEachCompanysProgress(t *testing.T) {
 		}
 		id := w.fileAndLogIn(fields)
 		h := deskHandler(t, s)
-		const narrativeA, narrativeB, fromCompany = "NARRATIVE-SHARED-WITH-SAKURA", "NARRATIVE-SHARED-WITH-FUJIMI", "MESSAGE-IN-THE-COMPANY-THREAD"
-		refs := accept(t, s, h, id, narrativeA, narrativeB)
-		if len(refs) != 2 {
-			t.Fatalf("referrals %+v", refs)
+		members, _ := s.Members(ctx)
+		var gamma int64
+		for _, m := range members {
+			if m.NameEN == "Gamma Group" {
+				gamma = m.ID
+			}
 		}
+		for _, to := range []grievance.CaseStage{grievance.CaseAcknowledged, grievance.CaseScreening} {
+			if err := s.ChangeCaseStage(ctx, store.CaseStageChange{CaseID: id, To: to, Actor: h}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.AddCaseCompany(ctx, id, grievance.CompanyRef{MemberID: gamma}, h); err != nil {
+			t.Fatal(err)
+		}
+		const narrativeA, narrativeB, narrativeC, fromCompany = "NARRATIVE-SHARED-WITH-SAKURA", "NARRATIVE-SHARED-WITH-KISO", "NARRATIVE-SHARED-WITH-GAMMA", "MESSAGE-IN-THE-COMPANY-THREAD"
+		companies, _ := s.CaseCompanies(ctx, id)
+		if len(companies) != 3 {
+			t.Fatalf("companies %+v", companies)
+		}
+		if err := s.ChangeCaseStage(ctx, store.CaseStageChange{CaseID: id, To: grievance.CaseAccepted, Actor: h, Referrals: []store.NewReferral{
+			{CompanyID: companies[0].ID, SharedNarrative: narrativeA}, {CompanyID: companies[1].ID, SharedNarrative: narrativeB}, {CompanyID: companies[2].ID, SharedNarrative: narrativeC},
+		}}); err != nil {
+			t.Fatal(err)
+		}
+		refs, _ := s.Referrals(ctx, id)
 		moveReferral(t, s, h, refs[0].ID, "", grievance.ReferralResponded, grievance.ReferralDialogue)
+		moveReferral(t, s, h, refs[2].ID, "", grievance.ReferralResponded)
 		if _, err := s.CreateMessage(ctx, store.NewMessage{CaseID: id, Thread: store.ThreadCompany, ReferralID: refs[0].ID, Author: h, Body: fromCompany}); err != nil {
 			t.Fatal(err)
 		}
-		for _, lang := range []string{"en", "vi"} {
+		for _, lang := range []string{"en", "vi", "ar"} {
 			_, page := w.get("/follow-up/case", lang)
 			m := progressList.FindStringSubmatch(page)
 			if m == nil {
 				t.Fatalf("%s: no progress list on the accepted case's page", lang)
 			}
-			want := "<dt>" + html.EscapeString(fmt.Sprintf(locale.T(lang, "progress.company"), 1)) + "</dt><dd>" + html.EscapeString(locale.T(lang, "progress.dialogue")) + "</dd>" +
-				"<dt>" + html.EscapeString(fmt.Sprintf(locale.T(lang, "progress.company"), 2)) + "</dt><dd>" + html.EscapeString(locale.T(lang, "progress.forwarded")) + "</dd>"
+			want := "<dt>Sakura Apparel</dt><dd>" + html.EscapeString(locale.T(lang, "progress.dialogue")) + "</dd>" +
+				"<dt>Fujimi Sewing</dt><dd>" + html.EscapeString(locale.T(lang, "progress.forwarded")) + "</dd>" +
+				"<dt>" + html.EscapeString(locale.T(lang, "progress.other_company")) + "</dt><dd>" + html.EscapeString(locale.T(lang, "progress.responded")) + "</dd>"
 			if m[1] != want {
 				t.Errorf("%s: progress\n%s\nwant\n%s", lang, m[1], want)
 			}
-			for _, secret := range []string{narrativeA, narrativeB, fromCompany, "Sakura", "Fujimi"} {
+			for _, secret := range []string{narrativeA, narrativeB, narrativeC, fromCompany, "Kiso", "Gamma"} {
 				if strings.Contains(page, secret) {
 					t.Errorf("%s: the reporter's page shows %q", lang, secret)
 				}

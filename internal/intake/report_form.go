@@ -76,6 +76,7 @@ type reportForm struct {
 	MaxFileMB        int
 	Challenge        string // while the filing budgets are spent: a proof-of-work challenge
 	Bits             int
+	Filing           string // the form's one-time token (report_once.go)
 }
 
 // Err is the message for a field, or "".
@@ -217,6 +218,7 @@ func (h *Handler) reportForm(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
+	f.Filing = newFilingToken()
 	p.Data = f
 	h.render.Render(w, http.StatusOK, "report", p)
 }

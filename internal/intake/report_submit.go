@@ -15,11 +15,13 @@ import (
 type receiptView struct {
 	Reference string
 	Groups    []string
+	Again     bool // the same form was sent again: this is the first sending's receipt
 }
 
 // reportSubmit files the report, or shows the form again with every value kept and each problem
-// named beside its field. The receipt is shown in this response only, never stored or redirected
-// to, so it cannot reappear from history or a cache.
+// named beside its field. The receipt is shown in this response only, never redirected to, so it
+// cannot reappear from history or a cache; the same form sent again (report_once.go) shows it
+// again instead of filing a second case.
 func (h *Handler) reportSubmit(w http.ResponseWriter, r *http.Request) {
 	p := web.NewPage(r, "form.title")
 	values, files, fileProblem := web.ReadForm(w, r)
@@ -35,6 +37,17 @@ func (h *Handler) reportSubmit(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		h.serverError(w, r, err)
 		return
+	}
+	once, hasToken := filingToken(values, files)
+	f.Filing = values.Get("filing")
+	if !hasToken {
+		f.Filing = newFilingToken()
+	}
+	if hasToken && fileProblem == "" {
+		// A repeat is answered before anything is checked or spent: it files nothing.
+		if h.filingRepeat(w, r, f, once, len(files) > 0) {
+			return
+		}
 	}
 	rep, problems := f.report(p.Lang)
 	if fileProblem != "" {
@@ -77,9 +90,19 @@ func (h *Handler) reportSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(problems) == 0 {
 		web.ShareableCopies(rep.Attachments)
-		filed, err = h.store.CreateCase(r.Context(), rep, store.Actor{Role: string(grievance.RoleReporter)})
+		actor := store.Actor{Role: string(grievance.RoleReporter)}
+		if hasToken {
+			filed, err = h.store.CreateCaseOnce(r.Context(), rep, actor, once)
+		} else {
+			filed, err = h.store.CreateCase(r.Context(), rep, actor)
+		}
 		var fe grievance.FieldErrors
 		switch {
+		case errors.Is(err, store.ErrFilingTokenUsed): // a second Send at the same moment
+			if !h.filingRepeat(w, r, f, once, len(files) > 0) {
+				h.serverError(w, r, err)
+			}
+			return
 		case errors.As(err, &fe):
 			for k, v := range fe {
 				problems[k] = v
@@ -102,10 +125,44 @@ func (h *Handler) reportSubmit(w http.ResponseWriter, r *http.Request) {
 		h.render.Render(w, http.StatusBadRequest, "report", p)
 		return
 	}
-	formatted := strings.Fields(seal.FormatReceipt(filed.Receipt))
-	p = web.NewPage(r, "receipt.title")
-	p.Data = receiptView{Reference: filed.Reference, Groups: formatted}
+	h.renderReceipt(w, r, filed, false)
+}
+
+func (h *Handler) renderReceipt(w http.ResponseWriter, r *http.Request, filed store.Filed, again bool) {
+	p := web.NewPage(r, "receipt.title")
+	v := receiptView{Reference: filed.Reference, Again: again}
+	if filed.Receipt != "" { // empty: sent again after the receipt was no longer kept
+		v.Groups = strings.Fields(seal.FormatReceipt(filed.Receipt))
+	}
+	p.Data = v
 	h.render.Render(w, http.StatusOK, "receipt", p)
+}
+
+// filingRepeat answers a form whose token filed a case already, and reports whether it did: the
+// same report shows its receipt again (or, once that is no longer kept, says it was received);
+// other content under a spent token goes back to the reporter as typed, with a fresh token, to
+// send as a new report if that is what they meant.
+func (h *Handler) filingRepeat(w http.ResponseWriter, r *http.Request, f *reportForm, once store.FilingToken, hadFiles bool) bool {
+	got, err := h.store.FilingRepeat(r.Context(), once)
+	if errors.Is(err, store.ErrNotFound) {
+		return false
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return true
+	}
+	switch {
+	case got.ReceiptExpired, got.SameContent:
+		h.renderReceipt(w, r, got.Filed, true)
+	default:
+		p := web.NewPage(r, "form.errors_title")
+		f.Filing = newFilingToken()
+		f.Summary = []errorItem{{Anchor: "main", Text: p.T("form.sent_before")}}
+		f.FilesLost = hadFiles
+		p.Data = f
+		h.render.Render(w, http.StatusConflict, "report", p)
+	}
+	return true
 }
 
 func attachmentBytes(rep grievance.Report) int {

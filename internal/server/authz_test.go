@@ -86,6 +86,7 @@ var rules = map[string]access{
 	"POST /desk/cases/{id}/identity":                    handler,
 	"POST /desk/inbox/not-accepted":                     handler,
 	"POST /desk/cases/{id}/stage":                       handler,
+	"POST /desk/cases/{id}/after-end":                   handler,
 	"POST /desk/cases/{id}/referrals/{rid}/stage":       handler,
 	"POST /desk/cases/{id}/referrals/{rid}/monitoring":  handler,
 	"POST /desk/cases/{id}/messages":                    handler,

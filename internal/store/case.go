@@ -55,6 +55,25 @@ type Filed struct {
 // CreateCase stores a validated report: a new data key, every sensitive field sealed, the first
 // stage event and an audit entry, all in one transaction that is durable when this returns.
 func (s *Store) CreateCase(ctx context.Context, r grievance.Report, actor Actor) (Filed, error) {
+	return s.createCase(ctx, r, actor, nil)
+}
+
+// CreateCaseWithNote files a report a handler took down with the handler's own notes as an
+// internal note of the case, in the same transaction: the reporter's words stay the report's
+// (what the reporter's page shows), the staff's stay the secretariat's. An empty note adds none.
+func (s *Store) CreateCaseWithNote(ctx context.Context, r grievance.Report, actor Actor, note string) (Filed, error) {
+	if note == "" {
+		return s.CreateCase(ctx, r, actor)
+	}
+	return s.createCase(ctx, r, actor, func(tx *sql.Tx, f Filed, key *seal.CaseKey) error {
+		_, err := s.insertMessage(ctx, tx, key, NewMessage{CaseID: f.CaseID, Thread: ThreadInternal, Author: actor, Body: note})
+		return err
+	})
+}
+
+// createCase files a report; then, if set, runs in the filing's transaction, so that what it
+// writes (a form's one-time token, a handler's note) exists exactly when the case does.
+func (s *Store) createCase(ctx context.Context, r grievance.Report, actor Actor, then func(tx *sql.Tx, f Filed, key *seal.CaseKey) error) (Filed, error) {
 	if r.ReceivedAt.IsZero() {
 		r.ReceivedAt = s.now()
 	}
@@ -76,6 +95,9 @@ func (s *Store) CreateCase(ctx context.Context, r grievance.Report, actor Actor)
 		err = s.inTx(ctx, func(tx *sql.Tx) error {
 			var err error
 			f.CaseID, f.Reference, err = s.insertCase(ctx, tx, r, key, wrapped, s.keys.ReceiptHash(receipt), actor)
+			if err == nil && then != nil {
+				err = then(tx, f, key)
+			}
 			return err
 		})
 		if err != nil && attempt < 3 && strings.Contains(err.Error(), "receipt_hash") {
@@ -359,13 +381,31 @@ type ReporterCase struct {
 }
 
 // ReporterProgress is how far one company's part of the case has gone, as its reporter may know
-// it: which company of the case it is by its place (Company 1 is the first the report names;
-// companies the secretariat added come after), its stage and, once concluded, its outcome. It
-// carries no name, nothing shared with the company and nothing the company wrote.
+// it: its place among the case's companies (the report's first, then those the secretariat
+// added), its stage and, once concluded, its outcome. A company the reporter named carries the
+// name they typed, or the member's names when they chose it from the list; a company the
+// secretariat added carries no name at all (Named false): the reporter did not name it, and
+// that a member buys from the workplace they named is the company's business, not theirs to be
+// told. Nothing shared with the company or written by it is here.
 type ReporterProgress struct {
-	Company int // 1-based place among the case's companies
-	Stage   grievance.ReferralStage
-	Outcome grievance.Outcome
+	Company      int // 1-based place among the case's companies
+	Named        bool
+	Name         string // as the reporter typed it; empty when they chose a member
+	MemberNameEN string // the member chosen, when Name is empty
+	MemberNameJA string
+	Stage        grievance.ReferralStage
+	Outcome      grievance.Outcome
+}
+
+// DisplayName is what the reporter reads for the company: their own words first.
+func (p ReporterProgress) DisplayName(lang string) string {
+	if !p.Named {
+		return ""
+	}
+	if p.Name != "" {
+		return p.Name
+	}
+	return Member{NameEN: p.MemberNameEN, NameJA: p.MemberNameJA}.DisplayName(lang)
 }
 
 // ReporterCase loads the reporter's view of a case.
@@ -401,7 +441,7 @@ func (s *Store) ReporterCase(ctx context.Context, caseID int64) (*ReporterCase, 
 	if c.History, err = s.stageHistory(ctx, caseID, false); err != nil {
 		return nil, err
 	}
-	if c.Progress, err = s.reporterProgress(ctx, caseID); err != nil {
+	if c.Progress, err = s.reporterProgress(ctx, key, caseID); err != nil {
 		return nil, err
 	}
 	if c.Messages, err = s.messages(ctx, key, caseID, ThreadReporter); err != nil {
@@ -423,11 +463,12 @@ func (s *Store) ReporterCase(ctx context.Context, caseID int64) (*ReporterCase, 
 	return c, nil
 }
 
-// reporterProgress reads the stage and outcome of each referral of a case, numbered by its
-// company's place in the case; it reads no sealed column.
-func (s *Store) reporterProgress(ctx context.Context, caseID int64) ([]ReporterProgress, error) {
-	rows, err := s.read.QueryContext(ctx, s.q(`SELECT cc.position, r.stage, r.outcome FROM referrals r
-		JOIN case_companies cc ON cc.id = r.company_id WHERE r.case_id = ? ORDER BY cc.position, r.id`), caseID)
+// reporterProgress reads the stage and outcome of each referral of a case, in its company's
+// place in the case, with the names the reporter gave.
+func (s *Store) reporterProgress(ctx context.Context, key *seal.CaseKey, caseID int64) ([]ReporterProgress, error) {
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT cc.position, cc.named_by_reporter, cc.name_sealed, COALESCE(m.name_en, ''), COALESCE(m.name_ja, ''), r.stage, r.outcome
+		FROM referrals r JOIN case_companies cc ON cc.id = r.company_id LEFT JOIN members m ON m.id = cc.member_id
+		WHERE r.case_id = ? ORDER BY cc.position, r.id`), caseID)
 	if err != nil {
 		return nil, err
 	}
@@ -436,11 +477,17 @@ func (s *Store) reporterProgress(ctx context.Context, caseID int64) ([]ReporterP
 	for rows.Next() {
 		var p ReporterProgress
 		var stage, outcome string
-		if err := rows.Scan(&p.Company, &stage, &outcome); err != nil {
+		var name []byte
+		if err := rows.Scan(&p.Company, &p.Named, &name, &p.MemberNameEN, &p.MemberNameJA, &stage, &outcome); err != nil {
 			return nil, err
 		}
 		p.Company++
 		p.Stage, p.Outcome = grievance.ReferralStage(stage), grievance.Outcome(outcome)
+		if !p.Named {
+			p.MemberNameEN, p.MemberNameJA = "", ""
+		} else if p.Name, err = key.OpenString(fieldCompanyName, name); err != nil {
+			return nil, err
+		}
 		out = append(out, p)
 	}
 	return out, rows.Err()

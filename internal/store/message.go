@@ -28,8 +28,9 @@ type NewMessage struct {
 }
 
 // CreateMessage adds a message. A reporter's message to a case awaiting their answer is that
-// answer, so the case goes back to screening in the same transaction. A secretariat message to the
-// reporter counts as news and moves the reporter-update deadline.
+// answer, so the case goes back to screening in the same transaction; one to a case that has
+// ended puts it before the desk again (markAfterEnd). A secretariat message to the reporter
+// counts as news and moves the reporter-update deadline.
 func (s *Store) CreateMessage(ctx context.Context, m NewMessage) (int64, error) {
 	if m.Thread != ThreadReporter && m.Thread != ThreadCompany && m.Thread != ThreadInternal {
 		return 0, errors.New("unknown thread")
@@ -49,6 +50,9 @@ func (s *Store) CreateMessage(ctx context.Context, m NewMessage) (int64, error) 
 		}
 		if id, err = s.insertMessage(ctx, tx, key, m); err != nil {
 			return err
+		}
+		if m.Author.Role == string(grievance.RoleReporter) && grievance.CaseStage(stage).Final() {
+			return s.markAfterEnd(ctx, tx, m.CaseID, utc(s.now()))
 		}
 		if m.Author.Role == string(grievance.RoleReporter) && grievance.CaseStage(stage) == grievance.CaseAwaitingInformation {
 			return s.moveCase(ctx, tx, &txKey{caseID: m.CaseID, key: key}, grievance.CaseChange{From: grievance.CaseAwaitingInformation, To: grievance.CaseScreening, Role: grievance.RoleReporter}, m.Author, nil)

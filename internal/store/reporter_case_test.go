@@ -88,13 +88,17 @@ func TestReporterCaseListsEachReferralInTheReportsOrder(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The members the reporter chose are named; the one the secretariat added is not.
 		want := []store.ReporterProgress{
-			{Company: 1, Stage: grievance.ReferralDialogue},
-			{Company: 2, Stage: grievance.ReferralForwarded},
+			{Company: 1, Named: true, MemberNameEN: "Alpha", Stage: grievance.ReferralDialogue},
+			{Company: 2, Named: true, MemberNameEN: "Beta", Stage: grievance.ReferralForwarded},
 			{Company: 3, Stage: grievance.ReferralConcluded, Outcome: "not_substantiated"},
 		}
 		if !reflect.DeepEqual(c.Progress, want) {
 			t.Fatalf("progress %+v, want %+v", c.Progress, want)
+		}
+		if got := c.Progress[2].DisplayName("en"); got != "" {
+			t.Fatalf("the added company is shown as %q", got)
 		}
 	})
 }

@@ -24,8 +24,10 @@ func (s *Store) CreateReporterSession(ctx context.Context, caseID int64) (string
 	token := base64.RawURLEncoding.EncodeToString(b)
 	now := utc(s.now())
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		// Expired sessions are swept here rather than by a timer: logins are rare enough.
-		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM reporter_sessions WHERE last_seen_at < ? OR created_at < ?`), now.Add(-ReporterSessionIdle), now.Add(-ReporterSessionMax)); err != nil {
+		// Expired sessions are swept here rather than by a timer: logins are rare enough. A
+		// lapsed one is kept ReporterDraftTTL longer, to tell which case a message typed in it
+		// belongs to (LapsedReporterSessionCase); it opens nothing any more.
+		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM reporter_sessions WHERE last_seen_at < ? OR created_at < ?`), now.Add(-ReporterSessionIdle-ReporterDraftTTL), now.Add(-ReporterSessionMax-ReporterDraftTTL)); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO reporter_sessions (token_hash, case_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)`), s.keys.TokenHash(token), caseID, now, now)

@@ -80,8 +80,8 @@ func (s *Store) addCaseCompany(ctx context.Context, tx *sql.Tx, key *txKey, c gr
 		return 0, err
 	}
 	var id int64
-	if err := tx.QueryRowContext(ctx, s.q(`INSERT INTO case_companies (case_id, position, member_id, name_sealed, relation) VALUES (?, ?, ?, ?, ?) RETURNING id`),
-		caseID, position, nullInt(c.MemberID), k.SealString(fieldCompanyName, c.Name), string(c.Relation)).Scan(&id); err != nil {
+	if err := tx.QueryRowContext(ctx, s.q(`INSERT INTO case_companies (case_id, position, member_id, name_sealed, relation, named_by_reporter) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
+		caseID, position, nullInt(c.MemberID), k.SealString(fieldCompanyName, c.Name), string(c.Relation), false).Scan(&id); err != nil {
 		return 0, err
 	}
 	return id, s.appendAudit(ctx, tx, actor, "case.company_add", caseID, map[string]any{"company": id, "member": c.MemberID})

@@ -15,9 +15,9 @@ import (
 
 // Config tunes the worker. Zero values take the defaults.
 type Config struct {
-	Mailer    Mailer // nil: mail is off; the outbox fills and waits, the clock-driven rules still run
-	PublicURL string // links in mails start with it, e.g. https://remedy.example.org
-	Holder    string // this instance's name for the lease (default: host and process)
+	Mailer    Mailer        // nil: mail is off; the outbox fills and waits, the clock-driven rules still run
+	PublicURL string        // links in mails start with it, e.g. https://remedy.example.org
+	Holder    string        // this instance's name for the lease (default: host and process)
 	Every     time.Duration // between rounds (15 s)
 	SoonDays  int           // "deadline within N days" (3)
 	Batch     int           // notifications claimed at once (50)

@@ -58,6 +58,8 @@ type settingsView struct {
 	RegisterThreshold    string
 	RegisterThresholdErr string
 	RegisterSaved        bool
+
+	Mail mailView
 }
 
 // settingsView loads the page as stored: the live timeline and the rules text in lang.
@@ -108,6 +110,10 @@ func (h *Handler) settingsShow(w http.ResponseWriter, r *http.Request) {
 	v.TimelineSaved = q.Get("saved") == "timeline"
 	v.RulesSaved = q.Get("saved") == "rules"
 	v.RegisterSaved = q.Get("saved") == "register"
+	if v.Mail, err = h.mailView(r.Context(), r); err != nil {
+		h.accounts.Fail(w, r, err)
+		return
+	}
 	p.Data = v
 	h.render.Render(w, http.StatusOK, "admin_settings", p)
 }

@@ -15,6 +15,7 @@ import (
 type receiptView struct {
 	Reference string
 	Groups    []string
+	Notify    bool // an address was left for news: say what it will and will not receive
 }
 
 // reportSubmit files the report, or shows the form again with every value kept and each problem
@@ -104,7 +105,7 @@ func (h *Handler) reportSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	formatted := strings.Fields(seal.FormatReceipt(filed.Receipt))
 	p = web.NewPage(r, "receipt.title")
-	p.Data = receiptView{Reference: filed.Reference, Groups: formatted}
+	p.Data = receiptView{Reference: filed.Reference, Groups: formatted, Notify: rep.NotifyEmail != ""}
 	h.render.Render(w, http.StatusOK, "receipt", p)
 }
 

@@ -271,3 +271,52 @@ func TestLease(t *testing.T) {
 		}
 	})
 }
+
+// TestReporterNews: the reporter hears of the secretariat's moves and messages, once a day at
+// most, and never of their own.
+func TestReporterNews(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := newOutboxWorld(t, s.Dialect())
+		ctx := context.Background()
+		reporter := store.Actor{Role: "reporter"}
+		news := func() int {
+			n := 0
+			for _, r := range w.rows() {
+				if r.Reporter {
+					n++
+				}
+			}
+			return n
+		}
+		f := w.file()
+		if err := w.s.SetReporterAddress(ctx, f.CaseID, "r@example.net", reporter); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.s.CreateMessage(ctx, store.NewMessage{CaseID: f.CaseID, Thread: store.ThreadReporter, Author: reporter, Body: "more"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.s.ChangeCaseStage(ctx, store.CaseStageChange{CaseID: f.CaseID, To: grievance.CaseWithdrawn, Actor: reporter}); err != nil {
+			t.Fatal(err)
+		}
+		if n := news(); n != 0 {
+			t.Errorf("the reporter was told of their own doings: %d", n)
+		}
+		g := w.file()
+		if err := w.s.SetReporterAddress(ctx, g.CaseID, "r@example.net", reporter); err != nil {
+			t.Fatal(err)
+		}
+		h := w.handlers[0].Actor()
+		for _, to := range []grievance.CaseStage{grievance.CaseAcknowledged, grievance.CaseScreening} {
+			*w.now = w.now.Add(time.Minute)
+			if err := w.s.ChangeCaseStage(ctx, store.CaseStageChange{CaseID: g.CaseID, To: to, Actor: h}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := w.s.CreateMessage(ctx, store.NewMessage{CaseID: g.CaseID, Thread: store.ThreadReporter, Author: h, Body: "hello"}); err != nil {
+			t.Fatal(err)
+		}
+		if n := news(); n != 1 {
+			t.Errorf("%d notices for one day's news, want 1", n)
+		}
+	})
+}

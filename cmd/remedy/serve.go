@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"strconv"
 	"time"
 
+	"github.com/remedy-grievance/remedy/internal/admin"
+	"github.com/remedy-grievance/remedy/internal/notify"
 	"github.com/remedy-grievance/remedy/internal/server"
 	"github.com/remedy-grievance/remedy/internal/web"
 )
@@ -28,7 +31,7 @@ func serveCommand(ctx context.Context, args []string) error {
 	demoData := fs.Bool("demo", false, "fill an empty data folder with fictional members, users and cases, and print the logins")
 	healthAddr := fs.String("health-addr", envOr("REMEDY_HEALTH_ADDR", ""), "also serve /livez, /readyz and /healthz alone on this address, outside the public connection caps, e.g. 127.0.0.1:8081 (env REMEDY_HEALTH_ADDR)")
 	trusted := fs.String("trusted-proxies", envOr("REMEDY_TRUSTED_PROXIES", ""), "comma-separated CIDRs or addresses of reverse proxies whose X-Forwarded-For/Forwarded and X-Forwarded-Proto are believed, e.g. 127.0.0.1/32 (env REMEDY_TRUSTED_PROXIES)")
-	publicURL := fs.String("public-url", envOr("REMEDY_PUBLIC_URL", ""), "the address users reach the platform at, e.g. https://remedy.example.org; staff set-up links start with it (default: the host each request came to) (env REMEDY_PUBLIC_URL)")
+	publicURL := fs.String("public-url", envOr("REMEDY_PUBLIC_URL", ""), "the address users reach the platform at, e.g. https://remedy.example.org; staff set-up links and links in mails start with it (default: the host each request came to; in mails http://--addr) (env REMEDY_PUBLIC_URL)")
 	tlsCert := fs.String("tls-cert", envOr("REMEDY_TLS_CERT", ""), "serve HTTPS directly with this certificate file (PEM, with --tls-key) (env REMEDY_TLS_CERT)")
 	tlsKey := fs.String("tls-key", envOr("REMEDY_TLS_KEY", ""), "the private key of --tls-cert (PEM) (env REMEDY_TLS_KEY)")
 	maxConns := fs.Int("max-conns", envInt("REMEDY_MAX_CONNS", 0), "connections held open at most, in all; 0: the file limit less a reserve (env REMEDY_MAX_CONNS)")
@@ -38,6 +41,11 @@ func serveCommand(ctx context.Context, args []string) error {
 	reqTimeout := fs.Duration("request-timeout", defaults.Body.Work, "a request's own work (database included) ends after this long without progress on its body")
 	stmtTimeout := fs.Duration("statement-timeout", 30*time.Second, "PostgreSQL statement_timeout of the server's connections; 0: none")
 	minFree := fs.Uint64("min-free-mb", defaults.MinFreeBytes>>20, "readiness fails when the data folder has less free space than this, in MiB")
+	smtpHost := fs.String("smtp-host", envOr("REMEDY_SMTP_HOST", ""), "SMTP server for notifications; empty: mail is off and notifications wait in the outbox (env REMEDY_SMTP_HOST)")
+	smtpPort := fs.Int("smtp-port", envInt("REMEDY_SMTP_PORT", 0), "SMTP port; 0: 587 for starttls, 465 for tls, 25 for none (env REMEDY_SMTP_PORT)")
+	smtpUser := fs.String("smtp-user", envOr("REMEDY_SMTP_USER", ""), "SMTP user; the password is read from REMEDY_SMTP_PASSWORD only (env REMEDY_SMTP_USER)")
+	smtpTLS := fs.String("smtp-tls", envOr("REMEDY_SMTP_TLS", "starttls"), "starttls, tls (implicit, SMTPS) or none (env REMEDY_SMTP_TLS)")
+	mailFrom := fs.String("mail-from", envOr("REMEDY_MAIL_FROM", ""), "sender address of notifications (env REMEDY_MAIL_FROM)")
 	largeBudget := fs.Int64("large-body-budget-mb", defaults.LargeBodyBudget>>20, "MiB of large request bodies (over 1 MiB) handled at once; others wait, then get 503")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -63,6 +71,18 @@ func serveCommand(ctx context.Context, args []string) error {
 		if _, err := tls.LoadX509KeyPair(*tlsCert, *tlsKey); err != nil {
 			return fmt.Errorf("TLS certificate: %w", err)
 		}
+	}
+	mailCfg := notify.SMTPConfig{Host: *smtpHost, Port: *smtpPort, User: *smtpUser, Password: os.Getenv("REMEDY_SMTP_PASSWORD"), TLS: *smtpTLS, From: *mailFrom}
+	mailer, err := notify.NewSMTP(mailCfg)
+	if err != nil {
+		return err
+	}
+	if *publicURL == "" {
+		*publicURL = "http://" + *addr
+	}
+	opts.Mail = admin.Mail{Config: mailCfg, PublicURL: *publicURL}
+	if mailer != nil {
+		opts.Mail.Mailer = mailer // a nil *SMTP in the interface would not read as "off"
 	}
 	limits := server.ConnLimits{Total: connCap(*maxConns), PerSource: *maxPerSource, Exempt: proxies}
 
@@ -107,12 +127,19 @@ func serveCommand(ctx context.Context, args []string) error {
 		}()
 	}
 	go func() { errc <- server.RunWith(ctx, ln, server.NewWith(s, slog.Default(), opts), run) }()
+	// The worker delivers the outbox and runs the clock's rules; one instance at a time holds its
+	// lease. It stops with the listeners, before the database closes.
+	worker := notify.New(s, notify.Config{Mailer: opts.Mail.Mailer, PublicURL: *publicURL})
+	workerDone := make(chan struct{})
+	go func() { worker.Run(ctx); close(workerDone) }()
+	slog.Info("notifications", "mail", mailer != nil)
 	for ; serving > 0; serving-- {
 		if e := <-errc; e != nil && err == nil {
 			err = e
 		}
 		stop()
 	}
+	<-workerDone
 	slog.Info("stopped; closing the database")
 	return err
 }

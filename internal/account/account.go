@@ -32,6 +32,8 @@ const (
 	EnrolPath = "/staff/enrol"
 	// HomePath sends a signed-in user on to their role's own place (HomeFor).
 	HomePath = "/staff"
+	// NotificationsPath is where every user chooses which mail they receive.
+	NotificationsPath = "/staff/notifications"
 )
 
 // DefaultIssuer names the platform in authenticator apps.
@@ -74,6 +76,8 @@ func (h *Handler) Register(mux web.Router) {
 	mux.HandleFunc("GET "+SetupPath+"{token}", h.setupForm)
 	mux.HandleFunc("POST "+SetupPath+"{token}", h.setupSubmit)
 	mux.HandleFunc("GET "+HomePath, h.RequireFunc(h.home))
+	mux.HandleFunc("GET "+NotificationsPath, h.RequireFunc(h.notificationsShow))
+	mux.HandleFunc("POST "+NotificationsPath, h.RequireFunc(h.notificationsSave))
 }
 
 func (h *Handler) home(w http.ResponseWriter, r *http.Request) {

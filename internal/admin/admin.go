@@ -17,6 +17,7 @@ type Handler struct {
 	store    *store.Store
 	render   *web.Renderer
 	accounts *account.Handler
+	mail     Mail
 }
 
 // New makes the admin pages' handler.
@@ -50,6 +51,7 @@ func (h *Handler) Register(mux web.Router) {
 	handle("POST /admin/settings/rules", h.settingsRules)
 	handle("POST /admin/settings/register", h.settingsRegister)
 	handle("POST /admin/settings/second-factor", h.settingsSecondFactor)
+	handle("POST /admin/settings/mail-test", h.settingsMailTest)
 }
 
 // home sends /admin on to the first admin page.

@@ -61,6 +61,7 @@ type settingsView struct {
 
 	SecondFactorOptional bool // for members and experts
 	SecondFactorSaved    bool
+	Mail                 mailView
 }
 
 // settingsView loads the page as stored: the live timeline and the rules text in lang.
@@ -115,6 +116,10 @@ func (h *Handler) settingsShow(w http.ResponseWriter, r *http.Request) {
 	v.RulesSaved = q.Get("saved") == "rules"
 	v.RegisterSaved = q.Get("saved") == "register"
 	v.SecondFactorSaved = q.Get("saved") == "second_factor"
+	if v.Mail, err = h.mailView(r.Context(), r); err != nil {
+		h.accounts.Fail(w, r, err)
+		return
+	}
 	p.Data = v
 	h.render.Render(w, http.StatusOK, "admin_settings", p)
 }

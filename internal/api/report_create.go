@@ -46,6 +46,7 @@ type reportJSON struct {
 	RaisedElsewhere      bool             `json:"raised_elsewhere"`
 	RaisedElsewhereWhere string           `json:"raised_elsewhere_where"`
 	Attachments          []attachmentJSON `json:"attachments"`
+	NotifyEmail          string           `json:"notify_email"`
 }
 
 func (j reportJSON) report() grievance.Report {
@@ -55,7 +56,7 @@ func (j reportJSON) report() grievance.Report {
 		ConsentShareIdentity: j.ConsentShareIdentity, PreferredContact: grievance.ContactChannel(j.PreferredContact),
 		Relation: grievance.Relation(j.Relation), Site: j.Site, WhenHappened: j.WhenHappened, PeopleAffected: j.PeopleAffected,
 		Urgency: grievance.Urgency(j.Urgency), FearsRetaliation: j.FearsRetaliation, RemedySought: j.RemedySought,
-		RaisedElsewhere: j.RaisedElsewhere, RaisedElsewhereWhere: j.RaisedElsewhereWhere,
+		RaisedElsewhere: j.RaisedElsewhere, RaisedElsewhereWhere: j.RaisedElsewhereWhere, NotifyEmail: j.NotifyEmail,
 	}
 	// Anonymous unless the reporter says otherwise or gives a name.
 	r.Anonymous = j.IdentityName == "" && j.IdentityContact == ""

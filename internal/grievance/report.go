@@ -42,6 +42,10 @@ type Report struct {
 	RaisedElsewhereWhere string // sensitive
 
 	Attachments []Attachment
+
+	// NotifyEmail, when given, is told "there is news on your case" and nothing else (sensitive,
+	// sealed like the identity; it may be given by an anonymous reporter too).
+	NotifyEmail string
 }
 
 // CompanyRef names a company concerned: a member by id, or any company by name.
@@ -94,7 +98,7 @@ func (fe FieldErrors) Error() string {
 // relation and drops duplicate codes; it never discards what the reporter wrote.
 func (r *Report) Normalize() {
 	trim := func(s *string) { *s = strings.TrimSpace(*s) }
-	for _, p := range []*string{&r.Language, &r.IdentityName, &r.IdentityContact, &r.Country, &r.Site, &r.WhenHappened, &r.RaisedElsewhereWhere} {
+	for _, p := range []*string{&r.Language, &r.IdentityName, &r.IdentityContact, &r.Country, &r.Site, &r.WhenHappened, &r.RaisedElsewhereWhere, &r.NotifyEmail} {
 		trim(p)
 	}
 	// Browsers send a textarea's line breaks as CRLF; stored text uses LF whatever the channel.
@@ -222,6 +226,9 @@ func (r *Report) validate(l Limits, historic bool) FieldErrors {
 	short("site", r.Site)
 	short("when_happened", r.WhenHappened)
 	short("raised_elsewhere_where", r.RaisedElsewhereWhere)
+	if r.NotifyEmail != "" && !ValidNotifyEmail(r.NotifyEmail) {
+		add("notify_email", "invalid_email")
+	}
 	if len(r.Attachments) > l.Attachments {
 		add("attachments", "too_many")
 	}

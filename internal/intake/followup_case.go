@@ -24,6 +24,7 @@ type caseView struct {
 	Summary             []errorItem
 	FilesLost           bool
 	Draft               string
+	Notify              notifyView // news by email: followup_address.go
 	zone                *time.Location
 }
 
@@ -58,6 +59,9 @@ func (h *Handler) caseView(r *http.Request, caseID int64) (*caseView, error) {
 		Notice: notices[r.URL.Query().Get("done")], Errors: map[string]string{}, zone: tl.Zone}
 	// While a case is paused or after it was withdrawn, a company's last stage would read as
 	// work still going on; the reporter sees it only while the case is taken up and once closed.
+	if v.Notify, err = h.notifyView(r, caseID); err != nil {
+		return nil, err
+	}
 	v.ShowProgress = len(c.Progress) > 0 && (c.Stage == grievance.CaseAccepted || c.Stage == grievance.CaseClosed)
 	if !c.DueAt.IsZero() {
 		// DueAt is the moment the deadline passes; the reporter is told the last day.

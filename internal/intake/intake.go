@@ -41,6 +41,7 @@ func (h *Handler) Register(mux web.Router) {
 	mux.HandleFunc("POST /follow-up/withdraw", h.followupWithdraw)
 	mux.HandleFunc("POST /follow-up/satisfaction", h.followupSatisfaction)
 	mux.HandleFunc("POST /follow-up/logout", h.followupLogout)
+	mux.HandleFunc("POST /follow-up/address", h.followupAddress)
 	mux.HandleFunc("GET /favicon.ico", noIcon)
 	mux.HandleFunc("GET /", h.notFound)
 }

@@ -32,6 +32,7 @@ type reportValues struct {
 	RemedySought                                           string
 	RaisedElsewhere                                        bool
 	RaisedElsewhereWhere                                   string
+	NotifyEmail                                            string
 }
 
 func valuesFromForm(f url.Values) reportValues {
@@ -43,6 +44,7 @@ func valuesFromForm(f url.Values) reportValues {
 		Description: f.Get("description"), PeopleAffected: f.Get("people_affected"), VulnerableGroups: f["vulnerable_groups"],
 		Urgency: f.Get("urgency"), FearsRetaliation: yes("fears_retaliation"), RemedySought: f.Get("remedy_sought"),
 		RaisedElsewhere: yes("raised_elsewhere"), RaisedElsewhereWhere: f.Get("raised_elsewhere_where"),
+		NotifyEmail: f.Get("notify_email"),
 	}
 	for i := range v.Companies {
 		v.Companies[i] = companyValue{Name: f.Get(fmt.Sprintf("company_%d_name", i)), Relation: f.Get(fmt.Sprintf("company_%d_relation", i))}
@@ -156,6 +158,7 @@ func (f *reportForm) report(lang string) (grievance.Report, map[string]string) {
 		Country: v.Country, Site: v.Site, WhenHappened: v.WhenHappened, Description: v.Description,
 		Urgency: grievance.Urgency(v.Urgency), FearsRetaliation: v.FearsRetaliation, RemedySought: v.RemedySought,
 		RaisedElsewhere: v.RaisedElsewhere, RaisedElsewhereWhere: v.RaisedElsewhereWhere,
+		NotifyEmail: v.NotifyEmail,
 	}
 	for _, c := range v.Companies {
 		if strings.TrimSpace(c.Name) == "" {
@@ -180,7 +183,7 @@ func (f *reportForm) report(lang string) (grievance.Report, map[string]string) {
 }
 
 // fieldOrder is the order of the form, for the error summary.
-var fieldOrder = []string{"reporter_type", "identity_name", "identity_contact", "preferred_contact", "companies", "companies[0]", "companies[0].name", "companies[0].member_id", "companies[0].relation",
+var fieldOrder = []string{"reporter_type", "identity_name", "identity_contact", "preferred_contact", "notify_email", "companies", "companies[0]", "companies[0].name", "companies[0].member_id", "companies[0].relation",
 	"companies[1]", "companies[1].name", "companies[1].member_id", "companies[1].relation", "relation", "country", "site", "when_happened", "categories", "description",
 	"people_affected", "vulnerable_groups", "urgency", "remedy_sought", "raised_elsewhere_where", "attachments", "language"}
 

@@ -16,6 +16,7 @@ type receiptView struct {
 	Reference string
 	Groups    []string
 	Again     bool // the same form was sent again: this is the first sending's receipt
+	Notify    bool // an address was left for news: say what it will and will not receive
 }
 
 // reportSubmit files the report, or shows the form again with every value kept and each problem
@@ -125,12 +126,12 @@ func (h *Handler) reportSubmit(w http.ResponseWriter, r *http.Request) {
 		h.render.Render(w, http.StatusBadRequest, "report", p)
 		return
 	}
-	h.renderReceipt(w, r, filed, false)
+	h.renderReceipt(w, r, filed, false, rep.NotifyEmail != "")
 }
 
-func (h *Handler) renderReceipt(w http.ResponseWriter, r *http.Request, filed store.Filed, again bool) {
+func (h *Handler) renderReceipt(w http.ResponseWriter, r *http.Request, filed store.Filed, again, notify bool) {
 	p := web.NewPage(r, "receipt.title")
-	v := receiptView{Reference: filed.Reference, Again: again}
+	v := receiptView{Reference: filed.Reference, Again: again, Notify: notify}
 	if filed.Receipt != "" { // empty: sent again after the receipt was no longer kept
 		v.Groups = strings.Fields(seal.FormatReceipt(filed.Receipt))
 	}
@@ -153,7 +154,7 @@ func (h *Handler) filingRepeat(w http.ResponseWriter, r *http.Request, f *report
 	}
 	switch {
 	case got.ReceiptExpired, got.SameContent:
-		h.renderReceipt(w, r, got.Filed, true)
+		h.renderReceipt(w, r, got.Filed, true, false)
 	default:
 		p := web.NewPage(r, "form.errors_title")
 		f.Filing = newFilingToken()

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -12,7 +13,7 @@ import (
 	"golang.org/x/text/language"
 )
 
-//go:embed catalogs/*.json catalogs/staff/*.json
+//go:embed catalogs/*.json catalogs/staff/*.json catalogs/notify/*.json
 var catalogFiles embed.FS
 
 // StaffLanguages are the languages of the staff surfaces (desk, member portal, experts, admin):
@@ -58,7 +59,31 @@ func init() {
 		supported = append(supported, language.MustParse(name))
 	}
 	matcher = language.NewMatcher(supported)
+	loadPublicParts("catalogs/notify")
 	loadStaffCatalogs()
+}
+
+// loadPublicParts adds the public keys of one feature kept in a folder of its own, LANG.json
+// for every public language (e.g. catalogs/notify: the reporter's news by email), so that the
+// feature's translations stay together. Its keys count as public keys: every language must
+// have them.
+func loadPublicParts(dir string) {
+	for _, name := range slices.Collect(maps.Keys(catalogs)) {
+		b, err := catalogFiles.ReadFile(path.Join(dir, name+".json"))
+		if err != nil {
+			panic(fmt.Sprintf("%s: no catalog for %s", dir, name))
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			panic(fmt.Sprintf("catalog %s/%s: %v", dir, name, err))
+		}
+		for k, v := range m {
+			if _, dup := catalogs[name][k]; dup {
+				panic(fmt.Sprintf("catalog %s/%s: key %s is defined twice", dir, name, k))
+			}
+			catalogs[name][k] = v
+		}
+	}
 }
 
 // staffKeys records which staff catalog file defined each key, for the tests.

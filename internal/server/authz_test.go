@@ -66,6 +66,7 @@ var rules = map[string]access{
 	"POST /follow-up/messages":       reporter,
 	"POST /follow-up/withdraw":       reporter,
 	"POST /follow-up/satisfaction":   reporter,
+	"POST /follow-up/address":        reporter,
 	"POST /follow-up/logout":         signOut,
 	"GET /favicon.ico":               public,
 	"GET /":                          public,
@@ -142,6 +143,9 @@ var rules = map[string]access{
 	"POST /admin/settings/rules":            admin,
 	"POST /admin/settings/register":         admin,
 	"POST /admin/settings/second-factor":    admin,
+	"POST /admin/settings/mail-test":        admin,
+	"GET /staff/notifications":              signedIn,
+	"POST /staff/notifications":             signedIn,
 
 	"GET /register":                 public,
 	"GET /statistics":               public,

@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/remedy-grievance/remedy/internal/admin"
 	"github.com/remedy-grievance/remedy/internal/web"
 )
 
@@ -35,6 +36,10 @@ type Options struct {
 	// Guard is what strangers may spend guessing receipts and filing reports; the zero value is
 	// web.DefaultGuardPolicy.
 	Guard web.GuardPolicy
+
+	// Mail is the mail configuration the admin's settings page shows and tests (the worker that
+	// delivers the outbox runs beside the server: notify.Worker).
+	Mail admin.Mail
 }
 
 func (o Options) guardPolicy() web.GuardPolicy {

@@ -57,7 +57,7 @@ func RoutesWith(s *store.Store, log *slog.Logger, o Options) *Router {
 	desk.New(s, render, accounts).Register(r)
 	member.New(s, render, accounts).Register(r)
 	expert.New(s, render, accounts).Register(r)
-	admin.New(s, render, accounts).Register(r)
+	admin.New(s, render, accounts).WithMail(o.Mail).Register(r)
 	transparency.New(s, render, accounts, log).Register(r)
 	return r
 }

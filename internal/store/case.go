@@ -178,7 +178,15 @@ func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, r grievance.Report, 
 	}
 	// No figure counts the case yet: it enters the statistics when screening lets it through
 	// (insertStageEvent), so a flood of filings moves no public figure.
-	err = s.appendAudit(ctx, tx, actor, "case.create", id, map[string]any{"reference": ref, "channel": r.Channel})
+	if err = s.appendAudit(ctx, tx, actor, "case.create", id, map[string]any{"reference": ref, "channel": r.Channel}); err != nil {
+		return 0, "", err
+	}
+	if r.NotifyEmail != "" {
+		if err = s.putReporterAddress(ctx, tx, key, id, r.NotifyEmail); err != nil {
+			return 0, "", err
+		}
+	}
+	_, err = s.enqueueNotice(ctx, tx, Notice{Kind: grievance.NoticeCaseFiled, CaseID: id})
 	return id, ref, err
 }
 

@@ -55,11 +55,17 @@ func (s *Store) AssignExpert(ctx context.Context, caseID, expertUserID int64, ac
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
+		now := utc(s.now())
 		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO case_experts (case_id, user_id, assigned_at, assigned_by) VALUES (?, ?, ?, ?)`),
-			caseID, expertUserID, utc(s.now()), nullInt(actor.UserID)); err != nil {
+			caseID, expertUserID, now, nullInt(actor.UserID)); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, actor, "expert.assign", caseID, map[string]any{"expert": expertUserID})
+		if err := s.appendAudit(ctx, tx, actor, "expert.assign", caseID, map[string]any{"expert": expertUserID}); err != nil {
+			return err
+		}
+		n := Notice{Kind: grievance.NoticeExpertAssigned, CaseID: caseID, UserID: expertUserID, Key: fmt.Sprintf("%d@%d", expertUserID, now.UnixMicro())}
+		_, err = s.enqueueNotice(ctx, tx, n)
+		return err
 	})
 }
 

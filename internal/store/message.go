@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/remedy-grievance/remedy/internal/grievance"
@@ -79,7 +80,34 @@ func (s *Store) insertMessage(ctx context.Context, tx *sql.Tx, key *seal.CaseKey
 			return 0, err
 		}
 	}
-	return id, s.appendAudit(ctx, tx, m.Author, "message.create", m.CaseID, map[string]any{"thread": m.Thread, "message": id, "files": len(m.Attachments)})
+	if err := s.appendAudit(ctx, tx, m.Author, "message.create", m.CaseID, map[string]any{"thread": m.Thread, "message": id, "files": len(m.Attachments)}); err != nil {
+		return 0, err
+	}
+	if n, ok := s.messageNotice(m, id, now); ok {
+		if _, err := s.enqueueNotice(ctx, tx, n); err != nil {
+			return 0, err
+		}
+	}
+	return id, nil
+}
+
+// messageNotice says who hears of a new message: the secretariat of a reporter's or a company's,
+// the company of the secretariat's in its thread, the reporter (once a day at most) of the
+// secretariat's in theirs. Internal notes tell no one.
+func (s *Store) messageNotice(m NewMessage, id int64, now time.Time) (Notice, bool) {
+	fromSecretariat := m.Author.Role == string(grievance.RoleHandler)
+	key := strconv.FormatInt(id, 10)
+	switch {
+	case m.Thread == ThreadReporter && m.Author.Role == string(grievance.RoleReporter):
+		return Notice{Kind: grievance.NoticeReporterMessage, CaseID: m.CaseID, Key: key}, true
+	case m.Thread == ThreadReporter && fromSecretariat:
+		return Notice{Kind: grievance.NoticeReporterNews, CaseID: m.CaseID, Key: s.noticeDay(now)}, true
+	case m.Thread == ThreadCompany && m.Author.Role == string(grievance.RoleMember):
+		return Notice{Kind: grievance.NoticeCompanyMessage, CaseID: m.CaseID, ReferralID: m.ReferralID, Key: key}, true
+	case m.Thread == ThreadCompany && fromSecretariat && m.ReferralID != 0:
+		return Notice{Kind: grievance.NoticeSecretariatMessage, CaseID: m.CaseID, ReferralID: m.ReferralID, Key: key}, true
+	}
+	return Notice{}, false
 }
 
 // touchReporterNews records that the reporter was told something and moves the update deadline.

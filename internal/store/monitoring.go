@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -79,7 +80,15 @@ func (s *Store) AddMonitoringCheck(ctx context.Context, c MonitoringCheck) error
 				return err
 			}
 		}
-		return s.appendAudit(ctx, tx, c.Actor, "monitoring.create", caseID, map[string]any{"referral": c.ReferralID, "check": id})
+		if err := s.appendAudit(ctx, tx, c.Actor, "monitoring.create", caseID, map[string]any{"referral": c.ReferralID, "check": id}); err != nil {
+			return err
+		}
+		if c.Actor.Role != string(grievance.RoleMember) {
+			return nil
+		}
+		// A company's update on its remedy is a company's message to the secretariat.
+		_, err = s.enqueueNotice(ctx, tx, Notice{Kind: grievance.NoticeCompanyMessage, CaseID: caseID, ReferralID: c.ReferralID, Key: "check:" + strconv.FormatInt(id, 10)})
+		return err
 	})
 }
 

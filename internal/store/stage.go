@@ -129,6 +129,13 @@ func (s *Store) moveCase(ctx context.Context, tx *sql.Tx, key *txKey, change gri
 	if err := s.appendAudit(ctx, tx, actor, "case.stage", caseID, map[string]any{"from": from, "to": change.To, "code": code}); err != nil {
 		return err
 	}
+	// The reporter hears there is news of any move but their own; a report declined as abusive
+	// sends nothing to whatever address its filer typed.
+	if actor.Role != string(grievance.RoleReporter) && change.NotAcceptedReason != "abusive" {
+		if _, err := s.enqueueNotice(ctx, tx, Notice{Kind: grievance.NoticeReporterNews, CaseID: caseID, Key: s.noticeDay(now)}); err != nil {
+			return err
+		}
+	}
 	for _, r := range referrals {
 		if r.ShareIdentity && !consent {
 			return &grievance.RuleError{Code: "identity_consent_missing", Field: "share_identity", From: from, To: string(change.To), Role: change.Role}
@@ -269,7 +276,11 @@ func (s *Store) insertReferral(ctx context.Context, tx *sql.Tx, key *txKey, r Ne
 	if err := s.addFigures(ctx, tx, figures); err != nil {
 		return err
 	}
-	return s.appendAudit(ctx, tx, actor, "referral.create", caseID, map[string]any{"referral": id, "member": memberID.Int64, "share_identity": r.ShareIdentity})
+	if err := s.appendAudit(ctx, tx, actor, "referral.create", caseID, map[string]any{"referral": id, "member": memberID.Int64, "share_identity": r.ShareIdentity}); err != nil {
+		return err
+	}
+	_, err = s.enqueueNotice(ctx, tx, Notice{Kind: grievance.NoticeReferralNew, CaseID: caseID, ReferralID: id})
+	return err
 }
 
 // ReferralStageChange asks to move one company's referral.
@@ -332,6 +343,16 @@ func (s *Store) ChangeReferralStage(ctx context.Context, c ReferralStageChange) 
 		if err := s.insertStageEvent(ctx, tx, s.lazyKey(ctx, tx, caseID), c.ReferralID, from, string(c.To), string(c.Outcome), c.Reason, c.Actor, left); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, c.Actor, "referral.stage", caseID, map[string]any{"referral": c.ReferralID, "from": from, "to": c.To, "code": c.Outcome})
+		if err := s.appendAudit(ctx, tx, c.Actor, "referral.stage", caseID, map[string]any{"referral": c.ReferralID, "from": from, "to": c.To, "code": c.Outcome}); err != nil {
+			return err
+		}
+		if c.Actor.Role == string(grievance.RoleMember) {
+			n := Notice{Kind: grievance.NoticeCompanyAnswer, CaseID: caseID, ReferralID: c.ReferralID, Key: string(c.To) + "@" + now.Format(time.RFC3339Nano)}
+			if _, err := s.enqueueNotice(ctx, tx, n); err != nil {
+				return err
+			}
+		}
+		_, err = s.enqueueNotice(ctx, tx, Notice{Kind: grievance.NoticeReporterNews, CaseID: caseID, Key: s.noticeDay(now)})
+		return err
 	})
 }

@@ -28,6 +28,10 @@ ALTER TABLE referrals ADD COLUMN activity_at TIMESTAMP;
 ALTER TABLE referrals ADD COLUMN activity_by INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE referrals ADD COLUMN activity_other_at TIMESTAMP;
 
+-- The note an expert gave with a conflict-of-interest declaration: a sealed message in the
+-- internal thread, which the desk shows beside the declaration.
+ALTER TABLE case_experts ADD COLUMN note_message_id INTEGER REFERENCES messages (id);
+
 -- The "needs attention" view (store.Inbox with Attention): open cases by deadline with what
 -- decides their place, so that its two parts are read from an index alone; the second holds only
 -- cases with a message, which are the only candidates for "new messages". The stage list must be
@@ -40,6 +44,7 @@ CREATE INDEX cases_open_messages ON cases (due_at, id, stage, message_at, messag
 -- +goose Down
 DROP INDEX cases_open_messages;
 DROP INDEX cases_open_attention;
+ALTER TABLE case_experts DROP COLUMN note_message_id;
 ALTER TABLE referrals DROP COLUMN activity_other_at;
 ALTER TABLE referrals DROP COLUMN activity_by;
 ALTER TABLE referrals DROP COLUMN activity_at;

@@ -10,6 +10,11 @@ func TestLastDayIsTheDayBeforeTheDeadlinePasses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The zone is a setting: a secretariat west of UTC reads the same rule.
+	lima, err := time.LoadLocation("America/Lima")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name     string
 		zone     *time.Location
@@ -23,6 +28,8 @@ func TestLastDayIsTheDayBeforeTheDeadlinePasses(t *testing.T) {
 		{"Tokyo, 15:00 UTC is the next day there", tokyo, time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC), "2026-12-09"},
 		{"UTC, just before midnight", time.UTC, time.Date(2026, 12, 1, 23, 59, 59, 0, time.UTC), "2026-12-08"},
 		{"UTC, at midnight", time.UTC, time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC), "2026-12-09"},
+		{"Lima, just before midnight", lima, time.Date(2026, 12, 1, 23, 59, 59, 0, lima), "2026-12-08"},
+		{"Lima, 04:59 UTC is still the day before there", lima, time.Date(2026, 12, 2, 4, 59, 0, 0, time.UTC), "2026-12-08"},
 		{"across the year", tokyo, time.Date(2026, 12, 28, 12, 0, 0, 0, tokyo), "2027-01-04"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

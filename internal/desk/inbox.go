@@ -15,6 +15,7 @@ import (
 
 type inboxView struct {
 	Form       url.Values // the filter as typed, to keep it in the form and the links
+	Attention  bool       // the "needs attention" view
 	Inbox      store.Inbox
 	Pages      int
 	PrevURL    string
@@ -41,7 +42,8 @@ type stageTab struct {
 // inboxFilter reads the inbox's query string. Unknown codes are dropped, not errors: a link
 // with a stale filter still shows a list.
 func inboxFilter(q url.Values, me int64) store.InboxFilter {
-	var f store.InboxFilter
+	// Every list marks what is new to the handler looking.
+	f := store.InboxFilter{Viewer: me, Attention: q.Get("view") == "attention"}
 	for _, s := range q["stage"] {
 		if st := grievance.CaseStage(s); st.Valid() {
 			f.Stages = append(f.Stages, st)
@@ -139,7 +141,7 @@ func (h *Handler) showInbox(w http.ResponseWriter, r *http.Request, q url.Values
 	}
 	p := h.accounts.Page(r, "desk.inbox.title")
 	v := inboxView{
-		Form: q, Inbox: in, Members: members, Countries: web.Countries(p.Lang),
+		Form: q, Attention: f.Attention, Inbox: in, Members: members, Countries: web.Countries(p.Lang),
 		Languages: locale.Languages(), Categories: grievance.Categories, Urgencies: grievance.Urgencies,
 		Referral: grievance.ReferralStages, MemberName: map[int64]string{}, Bulk: bulk,
 	}
@@ -160,13 +162,18 @@ func (h *Handler) showInbox(w http.ResponseWriter, r *http.Request, q url.Values
 	if in.Page < v.Pages || (in.TotalCapped && len(in.Rows) == in.PerPage) {
 		v.NextURL = withQuery(q, "page", strconv.Itoa(in.Page+1))
 	}
+	// A stage tab leaves the attention view, which has no stages of its own.
+	tabs := q
+	if f.Attention {
+		tabs = url.Values{}
+	}
 	for _, st := range grievance.CaseStages {
 		if st.Final() {
 			continue
 		}
 		v.StageTabs = append(v.StageTabs, stageTab{
-			Stage: st, Count: in.StageCounts[st], URL: withQuery(q, "stage", string(st)),
-			Current: len(f.Stages) == 1 && f.Stages[0] == st,
+			Stage: st, Count: in.StageCounts[st], URL: withQuery(tabs, "stage", string(st)),
+			Current: !f.Attention && len(f.Stages) == 1 && f.Stages[0] == st,
 		})
 	}
 	p.Data = v

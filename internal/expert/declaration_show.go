@@ -10,15 +10,16 @@ import (
 
 type declarationView struct {
 	Assignment store.ExpertAssignment
-	Errors     map[string]string // field → catalog key
-	Note       string            // kept when the form comes back
+	Parties    *store.ExpertParties // who and what the case concerns: all the expert sees before declaring
+	Errors     map[string]string    // field → catalog key
+	Note       string               // kept when the form comes back
 }
 
 // Err is the message key for a field, or "".
 func (v declarationView) Err(field string) string { return v.Errors[field] }
 
-// declarationShow asks an assigned expert to declare, before anything of the case is shown,
-// that they have no conflict of interest, or to declare one.
+// declarationShow asks an assigned expert to declare that they have no conflict of interest, or
+// to declare one, showing only what a conflict is judged on (store.ExpertParties).
 func (h *Handler) declarationShow(w http.ResponseWriter, r *http.Request) {
 	a, ok := h.pendingAssignment(w, r)
 	if !ok {
@@ -52,6 +53,12 @@ func (h *Handler) pendingAssignment(w http.ResponseWriter, r *http.Request) (sto
 }
 
 func (h *Handler) renderDeclaration(w http.ResponseWriter, r *http.Request, status int, v declarationView) {
+	parties, err := h.store.ExpertParties(r.Context(), v.Assignment.CaseID, account.CurrentUser(r).ID)
+	if err != nil {
+		h.accounts.Fail(w, r, err)
+		return
+	}
+	v.Parties = parties
 	p := h.accounts.Page(r, "expert.declaration.title")
 	p.Data = v
 	h.render.Render(w, status, "expert_declaration", p)

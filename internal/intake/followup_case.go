@@ -64,8 +64,8 @@ func (h *Handler) caseView(r *http.Request, caseID int64) (*caseView, error) {
 	}
 	v.ShowProgress = len(c.Progress) > 0 && (c.Stage == grievance.CaseAccepted || c.Stage == grievance.CaseClosed)
 	if !c.DueAt.IsZero() {
-		// DueAt is the moment the deadline passes; the reporter is told the last day.
-		v.Due = v.Date(c.DueAt.Add(-time.Nanosecond))
+		// The last day, as the desk shows it (grievance.LastDay).
+		v.Due = v.Date(tl.LastDay(c.DueAt))
 	}
 	return v, nil
 }

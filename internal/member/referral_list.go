@@ -14,7 +14,8 @@ type listView struct {
 // referralList shows the company's referrals, nearest deadline first, with missed deadlines
 // marked.
 func (h *Handler) referralList(w http.ResponseWriter, r *http.Request) {
-	rows, err := h.store.MemberReferrals(r.Context(), account.CurrentUser(r).MemberID, h.store.Now())
+	me := account.CurrentUser(r)
+	rows, err := h.store.MemberReferrals(r.Context(), me.MemberID, me.ID, h.store.Now())
 	if err != nil {
 		h.accounts.Fail(w, r, err)
 		return

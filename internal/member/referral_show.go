@@ -116,10 +116,16 @@ var notices = map[string]string{
 }
 
 func (h *Handler) referralShow(w http.ResponseWriter, r *http.Request) {
+	// Seen as of before the page is read (store.MarkCaseSeen), once it is known to be theirs.
+	seen := h.store.Now()
 	v, p, ok := h.loadReferral(w, r)
 	if !ok {
 		return
 	}
 	v.Notice = notices[r.URL.Query().Get("done")]
+	if err := h.store.MarkCaseSeen(r.Context(), account.CurrentUser(r).ID, v.Ref.CaseID, seen); err != nil {
+		h.accounts.Fail(w, r, err)
+		return
+	}
 	h.renderReferral(w, http.StatusOK, p, v)
 }

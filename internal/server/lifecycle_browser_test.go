@@ -310,6 +310,13 @@ func TestBrowserLifecycle(t *testing.T) {
 
 	step("HandlerAcknowledgesScreensAndAsks", func(t *testing.T) {
 		tab := handlerTab.For(t)
+		// A report due in more than a week that nobody wrote on needs no attention yet; it is
+		// new to a handler who never opened it.
+		tab.Open("desk-attention", "/desk?view=attention")
+		tab.Open("desk-inbox-new", "/desk")
+		if n := browsertest.Get(tab, chromedp.Evaluate[int](`document.querySelectorAll("table.inbox .badge-new").length`)); n != 1 {
+			t.Errorf("the inbox marks %d cases new, want the one report", n)
+		}
 		p := tab.Follow("desk-case", chromedp.Click(chromedp.Search(fmt.Sprintf(`//table[contains(@class,"inbox")]//a[normalize-space()=%q]`, reference))))
 		m := caseURLPattern.FindStringSubmatch(p.URL)
 		if m == nil {

@@ -101,6 +101,19 @@ func (st *Site) SignIn(u store.User) *Client {
 	return c
 }
 
+// Reporter is a client holding the reporter's session of a case, as after a receipt login.
+func (st *Site) Reporter(caseID int64) *Client {
+	st.T.Helper()
+	token, err := st.Store.CreateReporterSession(context.Background(), caseID)
+	if err != nil {
+		st.T.Fatal(err)
+	}
+	c := st.Anonymous()
+	base, _ := url.Parse(st.Server.URL)
+	c.http.Jar.SetCookies(base, []*http.Cookie{{Name: "remedy_case", Value: token, Path: "/follow-up"}})
+	return c
+}
+
 // Response is what a request got.
 type Response struct {
 	Status   int

@@ -173,6 +173,10 @@ func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, r grievance.Report, 
 	}
 	exec(`INSERT INTO stage_events (case_id, from_stage, to_stage, at, actor_role, actor_user_id) VALUES (?, '', ?, ?, ?, ?)`,
 		id, string(grievance.CaseReceived), received, actor.Role, nullInt(actor.UserID))
+	if err == nil {
+		// A new report is news to every handler but the one who entered it.
+		err = s.noteActivity(ctx, tx, id, 0, actor, received, false)
+	}
 	if err != nil {
 		return 0, "", err
 	}

@@ -24,6 +24,7 @@ type CaseExpert struct {
 	AssignedAt time.Time
 	DeclaredAt time.Time // zero until the expert declares no conflict of interest
 	ConflictAt time.Time // set when the expert declared a conflict; their access is over
+	Note       string    // what the expert wrote with a conflict, if anything
 }
 
 // Pending reports whether the expert has not answered the conflict-of-interest declaration yet.
@@ -90,23 +91,44 @@ func (s *Store) UnassignExpert(ctx context.Context, caseID, expertUserID int64, 
 
 // CaseExperts lists the experts assigned to a case, in the order they were assigned.
 func (s *Store) CaseExperts(ctx context.Context, caseID int64) ([]CaseExpert, error) {
-	rows, err := s.read.QueryContext(ctx, s.q(`SELECT e.user_id, u.display_name, e.assigned_at, e.declared_at, e.conflict_at
-		FROM case_experts e JOIN users u ON u.id = e.user_id WHERE e.case_id = ? ORDER BY e.assigned_at, e.user_id`), caseID)
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT e.user_id, u.display_name, e.assigned_at, e.declared_at, e.conflict_at, m.body_sealed
+		FROM case_experts e JOIN users u ON u.id = e.user_id LEFT JOIN messages m ON m.id = e.note_message_id
+		WHERE e.case_id = ? ORDER BY e.assigned_at, e.user_id`), caseID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []CaseExpert
+	var notes [][]byte
 	for rows.Next() {
 		var e CaseExpert
 		var declared, conflict sql.NullTime
-		if err := rows.Scan(&e.UserID, &e.Name, &e.AssignedAt, &declared, &conflict); err != nil {
+		var note []byte
+		if err := rows.Scan(&e.UserID, &e.Name, &e.AssignedAt, &declared, &conflict, &note); err != nil {
 			return nil, err
 		}
 		e.DeclaredAt, e.ConflictAt = declared.Time, conflict.Time
 		out = append(out, e)
+		notes = append(notes, note)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	// The case key is opened only when some expert left a note.
+	for i, note := range notes {
+		if note == nil {
+			continue
+		}
+		key, err := s.caseKey(ctx, s.read, caseID)
+		if err != nil {
+			return nil, err
+		}
+		if out[i].Note, err = key.OpenString(fieldMessageBody, note); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // ExpertCaseRow is one line of an expert's list of cases: clear metadata only, since the
@@ -223,7 +245,11 @@ func (s *Store) DeclareConflict(ctx context.Context, caseID, expertUserID int64,
 		if err != nil {
 			return err
 		}
-		_, err = s.insertMessage(ctx, tx, key, NewMessage{CaseID: caseID, Thread: ThreadInternal, Author: actor, Body: note})
+		id, err := s.insertMessage(ctx, tx, key, NewMessage{CaseID: caseID, Thread: ThreadInternal, Author: actor, Body: note})
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, s.q(`UPDATE case_experts SET note_message_id = ? WHERE case_id = ? AND user_id = ?`), id, caseID, expertUserID)
 		return err
 	})
 }

@@ -23,8 +23,13 @@ type InboxFilter struct {
 	Urgency       grievance.Urgency
 	HandlerID     int64  // "assigned to me"
 	Sort          string // "due" (default), "received", "reference"
-	Page          int    // 1-based
-	PerPage       int
+	// Viewer is the handler looking: each row says whether it holds something new to them.
+	Viewer int64
+	// Attention lists the open cases that need the viewer's attention, in the order of
+	// grievance.AttentionOf, each part by deadline; the other filters and Sort do not apply.
+	Attention bool
+	Page      int // 1-based
+	PerPage   int
 }
 
 // InboxRow is one case in the desk's list: clear metadata only, nothing sealed.
@@ -41,6 +46,11 @@ type InboxRow struct {
 	Channel    grievance.Channel
 	Categories []grievance.Category
 	MemberIDs  []int64
+	Fears      bool // the reporter fears retaliation
+	// New: someone other than the viewer wrote or moved the case since the viewer last opened
+	// it; NewMessage: the same for messages alone. Both false without a viewer.
+	New, NewMessage bool
+	Attention       grievance.Attention
 }
 
 // Inbox is one page of the desk's list with its counts.
@@ -290,6 +300,9 @@ func (s *Store) Inbox(ctx context.Context, f InboxFilter, now time.Time) (Inbox,
 	if f.Page < 1 {
 		f.Page = 1
 	}
+	if f.Attention {
+		return s.attention(ctx, f, now)
+	}
 	p := newInboxPlan(f, now)
 	out := Inbox{Page: f.Page, PerPage: f.PerPage, StageCounts: map[grievance.CaseStage]int{}}
 	if err := s.inboxStageCounts(ctx, p, out.StageCounts); err != nil {
@@ -335,7 +348,7 @@ func (s *Store) Inbox(ctx context.Context, f InboxFilter, now time.Time) (Inbox,
 	} else if ids, err = s.inboxIDs(ctx, p, limit, offset); err != nil {
 		return out, err
 	}
-	return out, s.inboxRows(ctx, &out, ids, now)
+	return out, s.inboxRows(ctx, &out, ids, f.Viewer, now)
 }
 
 // inboxStageCounts counts open cases per stage under the filter's other conditions.
@@ -456,7 +469,7 @@ func (s *Store) inboxIDs(ctx context.Context, p *inboxPlan, limit, offset int) (
 }
 
 // inboxRows reads the listed cases in the page's order, with their details.
-func (s *Store) inboxRows(ctx context.Context, out *Inbox, ids []int64, now time.Time) error {
+func (s *Store) inboxRows(ctx context.Context, out *Inbox, ids []int64, viewer int64, now time.Time) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -471,7 +484,12 @@ func (s *Store) inboxRows(ctx context.Context, out *Inbox, ids []int64, now time
 	}
 	out.Rows = make([]InboxRow, len(args))
 	in := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ") + ")"
-	rows, err := s.read.QueryContext(ctx, s.q(`SELECT c.id, c.reference, c.stage, c.received_at, c.due_at, c.country, c.language, c.urgency, c.channel
+	seen, err := s.seenAt(ctx, viewer, args)
+	if err != nil {
+		return err
+	}
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT c.id, c.reference, c.stage, c.received_at, c.due_at, c.country, c.language, c.urgency, c.channel,
+		c.fears_retaliation, c.activity_at, c.activity_by, c.activity_other_at, c.message_at, c.message_by, c.message_other_at
 		FROM cases c WHERE c.id IN `+in), args...)
 	if err != nil {
 		return err
@@ -481,12 +499,20 @@ func (s *Store) inboxRows(ctx context.Context, out *Inbox, ids []int64, now time
 		var r InboxRow
 		var stage, urgency, channel string
 		var due sql.NullTime
-		if err := rows.Scan(&r.ID, &r.Reference, &stage, &r.ReceivedAt, &due, &r.Country, &r.Language, &urgency, &channel); err != nil {
+		var events, messages activity
+		if err := rows.Scan(&r.ID, &r.Reference, &stage, &r.ReceivedAt, &due, &r.Country, &r.Language, &urgency, &channel,
+			&r.Fears, &events.at, &events.by, &events.otherAt, &messages.at, &messages.by, &messages.otherAt); err != nil {
 			rows.Close()
 			return err
 		}
 		r.Stage, r.Urgency, r.Channel, r.DueAt = grievance.CaseStage(stage), grievance.Urgency(urgency), grievance.Channel(channel), due.Time
 		r.Overdue = grievance.Overdue(r.DueAt, now)
+		if viewer != 0 {
+			r.New, r.NewMessage = events.newFor(viewer, seen[r.ID]), messages.newFor(viewer, seen[r.ID])
+		}
+		if !r.Stage.Final() {
+			r.Attention = grievance.AttentionOf(r.NewMessage, r.DueAt, now, r.Urgency, r.Fears)
+		}
 		out.Rows[index[r.ID]] = r
 		found++
 	}

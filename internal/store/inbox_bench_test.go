@@ -48,8 +48,12 @@ func BenchmarkInbox(b *testing.B) {
 		{"by-reference", store.InboxFilter{Sort: "reference"}},
 		{"all-stages-by-deadline", store.InboxFilter{Stages: grievance.CaseStages}},
 		{"all-stages-page-3000", store.InboxFilter{Stages: grievance.CaseStages, Page: 3000}}, // past the open cases
+		{"needs-attention", store.InboxFilter{Attention: true}},
+		{"needs-attention-page-20", store.InboxFilter{Attention: true, Page: 20}},
 	}
 	for _, sc := range scenarios {
+		// Every page marks what is new to the handler looking (user 1, who opened nothing).
+		sc.f.Viewer = 1
 		b.Run(sc.name, func(b *testing.B) {
 			lat := make([]time.Duration, 0, b.N)
 			var total int

@@ -443,7 +443,7 @@ func TestInboxCapsTotalsThatTakeInFinalStages(t *testing.T) {
 	})
 }
 
-// TestInboxIndexesListTheOpenStages keeps migration 00004's partial indexes in step with the
+// TestInboxIndexesListTheOpenStages keeps the partial indexes of migrations 00004 and 00013 in step with the
 // stages: the inbox repeats their condition from grievance.CaseStages, and a query whose
 // condition differs cannot use them (it is only slow, so nothing else would notice).
 func TestInboxIndexesListTheOpenStages(t *testing.T) {
@@ -453,23 +453,25 @@ func TestInboxIndexesListTheOpenStages(t *testing.T) {
 			open = append(open, "'"+string(st)+"'")
 		}
 	}
-	want := "stage IN (" + strings.Join(open, ", ") + ");"
+	stages := "stage IN (" + strings.Join(open, ", ") + ");"
 	for _, dialect := range []string{"sqlite", "postgres"} {
-		b, err := os.ReadFile(filepath.Join("migrations", dialect, "00004_inbox.sql"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := 0
-		for _, line := range strings.Split(string(b), "\n") {
-			if i := strings.Index(line, "WHERE "); i >= 0 && strings.Contains(line, "stage IN") {
-				n++
-				if !strings.HasSuffix(line, want) {
-					t.Errorf("%s: %q does not end in %q", dialect, strings.TrimSpace(line), want)
+		for file, want := range map[string]int{"00004_inbox.sql": 10, "00013_attention.sql": 2} {
+			b, err := os.ReadFile(filepath.Join("migrations", dialect, file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, line := range strings.Split(string(b), "\n") {
+				if i := strings.Index(line, "WHERE "); i >= 0 && strings.Contains(line, "stage IN") {
+					n++
+					if !strings.HasSuffix(line, stages) {
+						t.Errorf("%s %s: %q does not end in %q", dialect, file, strings.TrimSpace(line), stages)
+					}
 				}
 			}
-		}
-		if n != 10 {
-			t.Errorf("%s: %d partial indexes, want 10", dialect, n)
+			if n != want {
+				t.Errorf("%s %s: %d partial indexes, want %d", dialect, file, n, want)
+			}
 		}
 	}
 }

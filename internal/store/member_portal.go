@@ -30,18 +30,25 @@ type MemberReferralRow struct {
 	Overdue     bool
 	Country     string
 	Categories  []grievance.Category
+	// New: someone other than the viewer moved this referral or wrote in its company thread
+	// since the viewer last opened it. Only the referral's own events count: the case's other
+	// threads and another company's referral on the same case never show here.
+	New bool
 }
 
 // MemberReferrals lists memberID's referrals, those with the nearest deadline first, then the
-// rest (concluded ones, say) newest first.
-func (s *Store) MemberReferrals(ctx context.Context, memberID int64, now time.Time) ([]MemberReferralRow, error) {
+// rest (concluded ones, say) newest first, marked new as they are for viewer (a user of that
+// company).
+func (s *Store) MemberReferrals(ctx context.Context, memberID, viewer int64, now time.Time) ([]MemberReferralRow, error) {
 	if memberID == 0 {
 		return nil, nil
 	}
-	rows, err := s.read.QueryContext(ctx, s.q(`SELECT r.id, r.case_id, c.reference, c.stage, r.stage, r.forwarded_at, r.due_at, c.country
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT r.id, r.case_id, c.reference, c.stage, r.stage, r.forwarded_at, r.due_at, c.country,
+		r.activity_at, r.activity_by, r.activity_other_at, s.seen_at
 		FROM referrals r JOIN cases c ON c.id = r.case_id
+		LEFT JOIN case_seen s ON s.user_id = ? AND s.case_id = r.case_id
 		WHERE r.member_id = ?
-		ORDER BY CASE WHEN r.due_at IS NULL THEN 1 ELSE 0 END, r.due_at, r.id DESC`), memberID)
+		ORDER BY CASE WHEN r.due_at IS NULL THEN 1 ELSE 0 END, r.due_at, r.id DESC`), viewer, memberID)
 	if err != nil {
 		return nil, err
 	}
@@ -52,10 +59,13 @@ func (s *Store) MemberReferrals(ctx context.Context, memberID int64, now time.Ti
 		var m MemberReferralRow
 		var caseID int64
 		var caseStage, stage string
-		var due sql.NullTime
-		if err := rows.Scan(&m.ID, &caseID, &m.Reference, &caseStage, &stage, &m.ForwardedAt, &due, &m.Country); err != nil {
+		var due, seen sql.NullTime
+		var events activity
+		if err := rows.Scan(&m.ID, &caseID, &m.Reference, &caseStage, &stage, &m.ForwardedAt, &due, &m.Country,
+			&events.at, &events.by, &events.otherAt, &seen); err != nil {
 			return nil, err
 		}
+		m.New = viewer != 0 && events.newFor(viewer, seen.Time)
 		m.CaseStage, m.Stage, m.DueAt = grievance.CaseStage(caseStage), grievance.ReferralStage(stage), due.Time
 		m.Escalated = grievance.Escalated(m.Stage, m.DueAt, now)
 		m.Overdue = grievance.Overdue(m.DueAt, now)

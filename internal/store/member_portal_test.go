@@ -121,7 +121,7 @@ func TestMemberListsOnlyItsOwnReferrals(t *testing.T) {
 			member, want int64
 			stage        grievance.ReferralStage
 		}{{p.alphaID, p.ra, grievance.ReferralForwarded}, {p.betaID, p.rb, grievance.ReferralResponded}} {
-			rows, err := s.MemberReferrals(ctx, c.member, time.Now())
+			rows, err := s.MemberReferrals(ctx, c.member, 0, time.Now())
 			if err != nil || len(rows) != 1 {
 				t.Fatalf("member %d: %+v, %v", c.member, rows, err)
 			}
@@ -133,12 +133,12 @@ func TestMemberListsOnlyItsOwnReferrals(t *testing.T) {
 		}
 		// Thirty-one days on, Alpha has missed its response deadline; Beta has answered.
 		later := time.Now().AddDate(0, 0, 32)
-		a, _ := s.MemberReferrals(ctx, p.alphaID, later)
-		b, _ := s.MemberReferrals(ctx, p.betaID, later)
+		a, _ := s.MemberReferrals(ctx, p.alphaID, 0, later)
+		b, _ := s.MemberReferrals(ctx, p.betaID, 0, later)
 		if !a[0].Escalated || !a[0].Overdue || b[0].Escalated || b[0].Overdue {
 			t.Fatalf("escalation: alpha %+v, beta %+v", a[0], b[0])
 		}
-		if rows, err := s.MemberReferrals(ctx, 0, time.Now()); err != nil || len(rows) != 0 {
+		if rows, err := s.MemberReferrals(ctx, 0, 0, time.Now()); err != nil || len(rows) != 0 {
 			t.Fatalf("no member id listed %+v, %v", rows, err)
 		}
 	})

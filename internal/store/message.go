@@ -75,6 +75,14 @@ func (s *Store) insertMessage(ctx context.Context, tx *sql.Tx, key *seal.CaseKey
 	if err := s.insertAttachments(ctx, tx, key, m.CaseID, id, now, m.Attachments); err != nil {
 		return 0, err
 	}
+	// A company thread belongs to its referral: its messages are news to that company too.
+	referral := int64(0)
+	if m.Thread == ThreadCompany {
+		referral = m.ReferralID
+	}
+	if err := s.noteActivity(ctx, tx, m.CaseID, referral, m.Author, now, true); err != nil {
+		return 0, err
+	}
 	if m.Thread == ThreadReporter && m.Author.Role != string(grievance.RoleReporter) {
 		if err := s.touchReporterNews(ctx, tx, m.CaseID, now); err != nil {
 			return 0, err

@@ -75,6 +75,10 @@ func (s *Store) AddMonitoringCheck(ctx context.Context, c MonitoringCheck) error
 		if err != nil {
 			return err
 		}
+		// A check is news on the case and its referral, as a stage move is.
+		if err := s.noteActivity(ctx, tx, caseID, c.ReferralID, c.Actor, now, false); err != nil {
+			return err
+		}
 		if due, ok := s.timeline.ReferralDue(st, now); ok {
 			if _, err := tx.ExecContext(ctx, s.q(`UPDATE referrals SET due_at = ?, updated_at = ? WHERE id = ?`), utc(due), now, c.ReferralID); err != nil {
 				return err

@@ -180,6 +180,9 @@ func (s *Store) insertStageEvent(ctx context.Context, tx *sql.Tx, key *txKey, re
 	days, overdue := left.spent(at)
 	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO stage_events (case_id, referral_id, from_stage, to_stage, at, actor_role, actor_user_id, code, reason_sealed, stage_days, overdue)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), caseID, nullInt(referralID), from, to, at, actor.Role, nullInt(actor.UserID), code, sealedReason, days, overdue)
+	if err == nil {
+		err = s.noteActivity(ctx, tx, caseID, referralID, actor, at, false)
+	}
 	if err != nil || from == "" {
 		return err // a first event is counted by what it starts (a case, a referral)
 	}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/remedy-grievance/remedy/internal/grievance"
 	"github.com/remedy-grievance/remedy/internal/locale"
 )
 
@@ -42,6 +43,18 @@ func (p *Page) Date(t time.Time) string {
 		return ""
 	}
 	return t.In(p.zone()).Format("2006-01-02")
+}
+
+// DueDate is the last day of a deadline that passes at due (grievance.LastDay), the date every
+// page shows for it; "" without a deadline.
+func (p *Page) DueDate(due time.Time) string {
+	return p.Date(grievance.LastDay(due, p.zone()))
+}
+
+// Due says what a deadline asks for and its last day ("Acknowledge by 2026-12-08"); what is a
+// grievance.DueWhat.
+func (p *Page) Due(what grievance.DueWhat, due time.Time) string {
+	return p.T("due."+string(what), p.DueDate(due))
 }
 
 // DateTime formats t to the minute in the platform's zone.
@@ -101,7 +114,10 @@ var funcs = template.FuncMap{
 	"add":    func(a, b int) int { return a + b },
 	"list":   func(v ...string) []string { return v },
 	"native": NativeName,
-	"lower":  strings.ToLower,
+	// caseDue and referralDue say what a stage's deadline asks for (Page.Due).
+	"caseDue":     grievance.CaseDueWhat,
+	"referralDue": grievance.ReferralDueWhat,
+	"lower":       strings.ToLower,
 }
 
 // NewRenderer parses every page template with the layout.

@@ -64,4 +64,12 @@ func TestBrowserNewHandlerIsApprovedAndSetsUp(t *testing.T) {
 	if p := b.NewTab(t, site.Server.URL, desktop).Open("setup-used", u.Path); p.Status != http.StatusGone && p.Status != http.StatusNotFound {
 		t.Errorf("a used link answers %d", p.Status)
 	}
+
+	// Where each of them says how they are told of things, and the admin sees mail's state.
+	if p := newTab.Open("staff-notifications", "/staff/notifications"); p.Status != http.StatusOK {
+		t.Errorf("the notification choices answer %d", p.Status)
+	}
+	if p := adminTab.Open("admin-settings", "/admin/settings"); p.Status != http.StatusOK || !present(adminTab, "#mail") {
+		t.Errorf("the admin settings answer %d, mail section shown: %v", p.Status, present(adminTab, "#mail"))
+	}
 }

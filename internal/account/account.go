@@ -292,6 +292,13 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
+	h.startSession(w, r, u)
+}
+
+// startSession signs u in past the password (a new session, never this browser's old one) and
+// sends them on to their code, to enrol one, or home.
+func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, u store.User) {
+	ctx := r.Context()
 	st, err := h.store.UserTOTP(ctx, u.ID)
 	if err != nil {
 		h.serverError(w, r, err)
@@ -318,7 +325,7 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		next = EnrolPath
 	default:
 		// Signed in: only now, never on the password alone where a second factor follows.
-		h.trustDevice(w, r, email)
+		h.trustDevice(w, r, u.Email)
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }

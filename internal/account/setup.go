@@ -139,31 +139,5 @@ func (h *Handler) setupSubmit(w http.ResponseWriter, r *http.Request) {
 		h.setupFailed(w, r, err) // another request spent it first, or it expired meanwhile
 		return
 	}
-	st, err := h.store.UserTOTP(ctx, l.User.ID)
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	if c, err := r.Cookie(CookieName); err == nil && c.Value != "" {
-		if err := h.store.DeleteStaffSession(ctx, c.Value); err != nil {
-			h.serverError(w, r, err)
-			return
-		}
-	}
-	token, err := h.store.CreateStaffSession(ctx, l.User.ID, false)
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	setCookie(w, r, token)
-	next := HomePath
-	switch {
-	case st.Sealed != nil:
-		next = TOTPPath
-	case st.Required || h.roleRequiresTOTP(ctx, l.User.Role):
-		next = EnrolPath
-	default:
-		h.trustDevice(w, r, l.User.Email)
-	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	h.startSession(w, r, l.User)
 }

@@ -1,0 +1,82 @@
+package desk_test
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/remedy-grievance/remedy/internal/grievance"
+	"github.com/remedy-grievance/remedy/internal/media/mediatest"
+	"github.com/remedy-grievance/remedy/internal/stafftest"
+	"github.com/remedy-grievance/remedy/internal/store"
+	"github.com/remedy-grievance/remedy/internal/store/storetest"
+)
+
+// messageWithFile builds the desk's message form with one file.
+func messageWithFile(t *testing.T, site *stafftest.Site, caseID int64, fields map[string]string, name string, data []byte) *http.Request {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	fw, _ := mw.CreateFormFile("files", name)
+	fw.Write(data)
+	mw.Close()
+	req, err := http.NewRequest("POST", site.URL(casePath(caseID, "/messages")), &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Accept-Language", "en")
+	return req
+}
+
+// A photo sent to a company is stored, and so given, only as its copy without metadata; a PDF,
+// which we cannot clean, is refused with the reason, for the company and the reporter alike.
+func TestDeskFilesLeaveOnlyCleaned(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		site := stafftest.New(t, s)
+		acme := site.Member("Acme Apparel", "")
+		h := site.User(grievance.RoleHandler, 0)
+		f := toScreening(t, site, h, stafftest.Report("VN", "Overtime unpaid.", grievance.CompanyRef{MemberID: acme}))
+		companies, _ := s.CaseCompanies(ctx, f.CaseID)
+		if err := s.AcceptCase(ctx, store.Acceptance{CaseID: f.CaseID, Actor: h.Actor(), Referrals: []store.AcceptedReferral{{CompanyID: companies[0].ID, SharedNarrative: "For Acme."}}}); err != nil {
+			t.Fatal(err)
+		}
+		refs, _ := s.Referrals(ctx, f.CaseID)
+		rid := itoa(refs[0].ID)
+		desk := site.SignIn(h)
+		company := map[string]string{"thread": "company", "referral": rid, "body": "See the photo."}
+		got := desk.Send(messageWithFile(t, site, f.CaseID, company, "site.jpg", mediatest.JPEGWithGPS(64, 48)))
+		mustStatus(t, "photo to the company", got, http.StatusSeeOther)
+		pdf := []byte("%PDF-1.4\n/Author (Handler Name)\n%%EOF")
+		for _, fields := range []map[string]string{company, {"thread": "reporter", "body": "A letter."}} {
+			got = desk.Send(messageWithFile(t, site, f.CaseID, fields, "letter.pdf", pdf))
+			if got.Status != http.StatusUnprocessableEntity || !strings.Contains(got.Body, "PDFs and other documents cannot be cleaned") {
+				t.Errorf("a PDF to the %s thread: %d", fields["thread"], got.Status)
+			}
+		}
+		c, _ := s.DeskCase(ctx, f.CaseID)
+		var sent []store.AttachmentInfo
+		for _, a := range c.Attachments {
+			if a.MessageID != 0 {
+				sent = append(sent, a)
+			}
+		}
+		if len(sent) != 1 {
+			t.Fatalf("files stored with messages: %+v", sent)
+		}
+		_, data, err := s.AttachmentContent(ctx, f.CaseID, sent[0].ID, false)
+		if err != nil || bytes.Contains(data, []byte("GPS")) || bytes.Contains(data, []byte("Exif")) || !bytes.HasPrefix(data, []byte{0xFF, 0xD8}) {
+			t.Errorf("the stored photo still carries its metadata (or is no JPEG): %v", err)
+		}
+		alpha := site.SignIn(site.User(grievance.RoleMember, acme))
+		dl := alpha.Get("/member/referrals/" + rid + "/files/" + itoa(sent[0].ID))
+		if dl.Status != http.StatusOK || strings.Contains(dl.Body, "Exif") || dl.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("the company's download: %d %v", dl.Status, dl.Header)
+		}
+	})
+}

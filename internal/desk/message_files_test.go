@@ -80,3 +80,56 @@ func TestDeskFilesLeaveOnlyCleaned(t *testing.T) {
 		}
 	})
 }
+
+// The reporter downloads what the secretariat sent them, under a neutral name, with the download
+// headers; never a company's file, nor a file of another case.
+func TestReporterDownloadsOnlyTheirThreadsFiles(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		site := stafftest.New(t, s)
+		acme := site.Member("Acme Apparel", "")
+		h := site.User(grievance.RoleHandler, 0)
+		f := toScreening(t, site, h, stafftest.Report("VN", "Overtime unpaid.", grievance.CompanyRef{MemberID: acme}))
+		companies, _ := s.CaseCompanies(ctx, f.CaseID)
+		if err := s.AcceptCase(ctx, store.Acceptance{CaseID: f.CaseID, Actor: h.Actor(), Referrals: []store.AcceptedReferral{{CompanyID: companies[0].ID, SharedNarrative: "For Acme."}}}); err != nil {
+			t.Fatal(err)
+		}
+		refs, _ := s.Referrals(ctx, f.CaseID)
+		desk := site.SignIn(h)
+		mustStatus(t, "photo to the reporter", desk.Send(messageWithFile(t, site, f.CaseID, map[string]string{"thread": "reporter", "body": "Photo."}, "handler-secret-name.jpg", mediatest.JPEGWithGPS(64, 48))), http.StatusSeeOther)
+		if _, err := s.MemberMessage(ctx, acme, refs[0].ID, "ours", []grievance.Attachment{{Name: "acme.txt", ContentType: "text/plain; charset=utf-8", Data: []byte("ACME-FILE")}}, site.User(grievance.RoleMember, acme).Actor()); err != nil {
+			t.Fatal(err)
+		}
+		c, _ := s.DeskCase(ctx, f.CaseID)
+		var toReporter, fromCompany int64
+		for _, a := range c.Attachments {
+			switch a.Name {
+			case "handler-secret-name.jpg":
+				toReporter = a.ID
+			case "acme.txt":
+				fromCompany = a.ID
+			}
+		}
+		reporter := site.Reporter(f.CaseID)
+		page := reporter.Get("/follow-up/case")
+		if !strings.Contains(page.Body, `href="/follow-up/files/`+itoa(toReporter)+`"`) || strings.Contains(page.Body, "acme.txt") {
+			t.Errorf("the reporter's page lacks the file or shows the company's")
+		}
+		dl := reporter.Get("/follow-up/files/" + itoa(toReporter))
+		hd := dl.Header
+		if dl.Status != http.StatusOK || strings.Contains(dl.Body, "Exif") || hd.Get("X-Content-Type-Options") != "nosniff" || hd.Get("Cache-Control") != "no-store" ||
+			!strings.Contains(hd.Get("Content-Security-Policy"), "sandbox") || hd.Get("Content-Disposition") != `attachment; filename=document-`+itoa(toReporter)+`.jpg` {
+			t.Errorf("the reporter's download: %d %v", dl.Status, hd)
+		}
+		if got := reporter.Get("/follow-up/files/" + itoa(fromCompany)); got.Status != http.StatusNotFound || strings.Contains(got.Body, "ACME-FILE") {
+			t.Errorf("the reporter got the company's file: %d", got.Status)
+		}
+		other := site.Reporter(site.File(stafftest.Report("TH", "Another case.")).CaseID)
+		if got := other.Get("/follow-up/files/" + itoa(toReporter)); got.Status != http.StatusNotFound {
+			t.Errorf("another reporter got the file: %d", got.Status)
+		}
+		beta := site.SignIn(site.User(grievance.RoleMember, site.Member("Beta", "")))
+		if got := beta.Get("/member/referrals/" + itoa(refs[0].ID) + "/files/" + itoa(fromCompany)); got.Status != http.StatusNotFound {
+			t.Errorf("another company got Acme's file: %d", got.Status)
+		}
+	})
+}

@@ -99,14 +99,18 @@ func TestReporterDownloadsOnlyTheirThreadsFiles(t *testing.T) {
 		if _, err := s.MemberMessage(ctx, acme, refs[0].ID, "ours", []grievance.Attachment{{Name: "acme.txt", ContentType: "text/plain; charset=utf-8", Data: []byte("ACME-FILE")}}, site.User(grievance.RoleMember, acme).Actor()); err != nil {
 			t.Fatal(err)
 		}
+		note := []byte("INTERNAL-NOTE-FILE")
+		mustStatus(t, "a file in an internal note", desk.Send(messageWithFile(t, site, f.CaseID, map[string]string{"thread": "internal", "body": "Note."}, "note.txt", note)), http.StatusSeeOther)
 		c, _ := s.DeskCase(ctx, f.CaseID)
-		var toReporter, fromCompany int64
+		var toReporter, fromCompany, internal int64
 		for _, a := range c.Attachments {
 			switch a.Name {
 			case "handler-secret-name.jpg":
 				toReporter = a.ID
 			case "acme.txt":
 				fromCompany = a.ID
+			case "note.txt":
+				internal = a.ID
 			}
 		}
 		reporter := site.Reporter(f.CaseID)
@@ -122,6 +126,9 @@ func TestReporterDownloadsOnlyTheirThreadsFiles(t *testing.T) {
 		}
 		if got := reporter.Get("/follow-up/files/" + itoa(fromCompany)); got.Status != http.StatusNotFound || strings.Contains(got.Body, "ACME-FILE") {
 			t.Errorf("the reporter got the company's file: %d", got.Status)
+		}
+		if got := reporter.Get("/follow-up/files/" + itoa(internal)); got.Status != http.StatusNotFound || strings.Contains(got.Body, "INTERNAL-NOTE") {
+			t.Errorf("the reporter got an internal note's file: %d", got.Status)
 		}
 		other := site.Reporter(site.File(stafftest.Report("TH", "Another case.")).CaseID)
 		if got := other.Get("/follow-up/files/" + itoa(toReporter)); got.Status != http.StatusNotFound {

@@ -38,6 +38,7 @@ func (h *Handler) Register(mux web.Router) {
 	mux.HandleFunc("POST /follow-up", h.followupLoginSubmit)
 	mux.HandleFunc("GET /follow-up/case", h.followupCase)
 	mux.HandleFunc("POST /follow-up/messages", h.followupMessage)
+	mux.HandleFunc("GET /follow-up/files/{fid}", h.followupFile)
 	mux.HandleFunc("POST /follow-up/withdraw", h.followupWithdraw)
 	mux.HandleFunc("POST /follow-up/satisfaction", h.followupSatisfaction)
 	mux.HandleFunc("POST /follow-up/logout", h.followupLogout)

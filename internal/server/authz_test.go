@@ -64,6 +64,7 @@ var rules = map[string]access{
 	"POST /follow-up":                public,
 	"GET /follow-up/case":            reporter,
 	"POST /follow-up/messages":       reporter,
+	"GET /follow-up/files/{fid}":     reporter,
 	"POST /follow-up/withdraw":       reporter,
 	"POST /follow-up/satisfaction":   reporter,
 	"POST /follow-up/address":        reporter,

@@ -533,3 +533,6 @@ func codes[T ~string](list []T) []string {
 	}
 	return out
 }
+
+// KB is the file's size as shown beside it, in whole kilobytes, never 0.
+func (a AttachmentInfo) KB() int64 { return max(1, (a.Size+1023)/1024) }

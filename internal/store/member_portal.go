@@ -395,3 +395,7 @@ func (s *Store) MemberMessage(ctx context.Context, memberID, referralID int64, b
 	}
 	return s.CreateMessage(ctx, NewMessage{CaseID: caseID, Thread: ThreadCompany, ReferralID: referralID, Author: actor, Body: body, Attachments: files})
 }
+
+// NeutralFileName is the name a file is given beyond the secretariat: its number and the
+// extension of its type, nothing of what it is about.
+func NeutralFileName(id int64, contentType string) string { return sharedFileName(id, contentType) }

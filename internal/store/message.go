@@ -153,3 +153,21 @@ func (s *Store) openMessages(ctx context.Context, key *seal.CaseKey, where strin
 	}
 	return out, rows.Err()
 }
+
+// ReporterAttachment opens, for the reporter of caseID, a file the secretariat sent them in their
+// thread. Any other file (another case's, a company's, the report's own, an internal note's) is
+// ErrNotFound: the reporter's session gives access to what was addressed to it and nothing else.
+// What is stored of such a file is already its copy without metadata (desk.outgoingFiles).
+func (s *Store) ReporterAttachment(ctx context.Context, caseID, attachmentID int64) (AttachmentInfo, []byte, error) {
+	var ok bool
+	err := s.read.QueryRowContext(ctx, s.q(`SELECT EXISTS (SELECT 1 FROM attachments a JOIN messages m ON m.id = a.message_id
+		WHERE a.id = ? AND a.case_id = ? AND m.case_id = a.case_id AND m.thread = ? AND m.author_role = ?)`),
+		attachmentID, caseID, ThreadReporter, string(grievance.RoleHandler)).Scan(&ok)
+	if err != nil {
+		return AttachmentInfo{}, nil, err
+	}
+	if !ok {
+		return AttachmentInfo{}, nil, ErrNotFound
+	}
+	return s.AttachmentContent(ctx, caseID, attachmentID, false)
+}

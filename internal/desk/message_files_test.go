@@ -49,6 +49,7 @@ func TestDeskFilesLeaveOnlyCleaned(t *testing.T) {
 		refs, _ := s.Referrals(ctx, f.CaseID)
 		rid := itoa(refs[0].ID)
 		desk := site.SignIn(h)
+		alphaUser := site.User(grievance.RoleMember, acme)
 		company := map[string]string{"thread": "company", "referral": rid, "body": "See the photo."}
 		got := desk.Send(messageWithFile(t, site, f.CaseID, company, "site.jpg", mediatest.JPEGWithGPS(64, 48)))
 		mustStatus(t, "photo to the company", got, http.StatusSeeOther)
@@ -73,7 +74,19 @@ func TestDeskFilesLeaveOnlyCleaned(t *testing.T) {
 		if err != nil || bytes.Contains(data, []byte("GPS")) || bytes.Contains(data, []byte("Exif")) || !bytes.HasPrefix(data, []byte{0xFF, 0xD8}) {
 			t.Errorf("the stored photo still carries its metadata (or is no JPEG): %v", err)
 		}
-		alpha := site.SignIn(site.User(grievance.RoleMember, acme))
+		// The message with a file notifies the company once, as a message without one does; the
+		// refused ones notify no one. A notice carries no content at all, so no file name.
+		rows, _ := s.OutboxRows(ctx)
+		notices := 0
+		for _, o := range rows {
+			if o.Kind == grievance.NoticeSecretariatMessage && o.UserID == alphaUser.ID {
+				notices++
+			}
+		}
+		if notices != 1 {
+			t.Errorf("notices to the company: %d, want 1", notices)
+		}
+		alpha := site.SignIn(alphaUser)
 		dl := alpha.Get("/member/referrals/" + rid + "/files/" + itoa(sent[0].ID))
 		if dl.Status != http.StatusOK || strings.Contains(dl.Body, "Exif") || dl.Header.Get("X-Content-Type-Options") != "nosniff" {
 			t.Errorf("the company's download: %d %v", dl.Status, dl.Header)
